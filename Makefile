@@ -1,0 +1,51 @@
+# mlnotes — two commands do everything: `make book` and `make test`.
+SHELL := /bin/bash
+PY := .venv/bin/python
+PORT ?= 8000
+
+.PHONY: book test unit nbval strict browser lab serve bench vendor clean help
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make book   build the site into _build/html (creates .venv, fetches the site's JavaScript)"
+	@echo "make test   unit tests, nbval over every chapter, strict fresh build, browser tests"
+	@echo "make lab    Jupyter Lab with the chapters as live notebooks"
+	@echo "make serve  serve _build/html on http://127.0.0.1:$(PORT)"
+	@echo "make bench  measure build, execution, page size and slider speed (bench/RESULTS.md)"
+
+# The pinned environment: rebuilt when requirements.txt or pyproject.toml change.
+.venv/.installed: requirements.txt pyproject.toml
+	test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install --quiet --disable-pip-version-check torch==2.13.0
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	mkdir -p .venv/share/jupyter/lab/settings
+	cp scripts/lab-overrides.json .venv/share/jupyter/lab/settings/overrides.json
+	touch $@
+
+vendor: vendor/VERSIONS
+vendor/VERSIONS: scripts/fetch_site_js.sh
+	scripts/fetch_site_js.sh
+
+book: .venv/.installed vendor/VERSIONS
+	scripts/build_book.sh
+
+test: .venv/.installed vendor/VERSIONS
+	scripts/test.sh
+
+unit nbval strict browser: .venv/.installed vendor/VERSIONS
+	scripts/test.sh $@
+
+lab: .venv/.installed
+	MLNOTES_EXPLORE=live .venv/bin/jupyter lab --notebook-dir=. chapters/
+
+serve:
+	@test -f _build/html/index.html || { echo "no site yet: run make book"; exit 1; }
+	@echo "serving http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
+	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+bench: .venv/.installed vendor/VERSIONS
+	$(PY) scripts/bench.py
+
+clean:
+	rm -rf _build bench/tmp

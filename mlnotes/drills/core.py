@@ -1,0 +1,200 @@
+r"""A checker for "hand-write it" (手撕) drills: run the reader's function, compare, explain.
+
+A drill runs the reader's function on named cases (random and edge) and compares every
+returned array with a reference, assert_allclose-style:
+$$|\text{got} - \text{expected}| \le \text{atol} + \text{rtol}\cdot|\text{expected}|\quad\text{elementwise}.$$
+The reader's code is treated as hostile: an exception, a wrong type or shape, NaN, or an
+input array modified in place becomes a failed case with a plain-language message, never a
+crash of the checker. The result is a :class:`Verdict`.
+
+See chapter: chapters/optimizers.md
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Case:
+    """One named input to a drill: keyword arguments for the reader's function."""
+
+    name: str
+    kwargs: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """The outcome of one case: passed or not, and why not."""
+
+    name: str
+    passed: bool
+    message: str = ""
+    max_abs_err: float | None = None
+    max_rel_err: float | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """All case results of one drill, printable as ✓ / ✗ lines."""
+
+    drill: str
+    results: tuple
+
+    @property
+    def passed(self) -> bool:
+        """True when every case passed."""
+        return all(r.passed for r in self.results)
+
+    @property
+    def first_failure(self) -> CaseResult | None:
+        """The first failed case, or None."""
+        return next((r for r in self.results if not r.passed), None)
+
+    @property
+    def message(self) -> str:
+        """A one-paragraph summary naming the first failing case."""
+        fail = self.first_failure
+        if fail is None:
+            return f"✓ {self.drill}: all {len(self.results)} cases passed."
+        n_fail = sum(not r.passed for r in self.results)
+        return f"✗ {self.drill}: {n_fail} of {len(self.results)} cases failed. First: case '{fail.name}': {fail.message}"
+
+    def __str__(self) -> str:
+        lines = [self.message]
+        for r in self.results:
+            lines.append(f"  ✓ {r.name}" if r.passed else f"  ✗ {r.name}: {r.message}")
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        color = "#1a7f37" if self.passed else "#cf222e"
+        rows = "".join(
+            f"<li>{'✓' if r.passed else '✗'} <b>{html.escape(r.name)}</b>"
+            + ("" if r.passed else f"<pre style='white-space:pre-wrap'>{html.escape(r.message)}</pre>")
+            + "</li>"
+            for r in self.results
+        )
+        return (
+            f"<div><p style='color:{color}'><b>{html.escape(self.message.splitlines()[0][:200])}</b></p>"
+            f"<ul style='list-style:none;padding-left:0.5em'>{rows}</ul></div>"
+        )
+
+    def raise_if_failed(self) -> None:
+        """Raise ``AssertionError`` with the summary message if any case failed."""
+        if not self.passed:
+            raise AssertionError(self.message)
+
+
+def fmt(a, max_items=6) -> str:
+    """A short, readable rendering of an array for messages."""
+    try:
+        return np.array2string(np.asarray(a), precision=6, threshold=max_items, edgeitems=2, separator=", ")
+    except Exception:  # noqa: BLE001 - hostile objects with a broken __repr__/__array__
+        return f"<{type(a).__name__}>"
+
+
+def call_reader(fn, *args, **kwargs):
+    """Call the reader's function. Returns ``(output, None)`` or ``(None, message)`` if it raised."""
+    try:
+        return fn(*args, **kwargs), None
+    except NotImplementedError:
+        return None, "raised NotImplementedError: the function is not written yet."
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - any reader error is a verdict, not a crash
+        return None, f"raised {type(exc).__name__}: {exc}"
+
+
+def mutated_inputs(before: dict, after: dict) -> list:
+    """Names of arrays whose contents changed between two snapshots."""
+    return [k for k in before if not np.array_equal(before[k], after[k], equal_nan=True)]
+
+
+def compare(name: str, expected: np.ndarray, got, *, rtol: float, atol: float):
+    """Compare one returned value with the expected array.
+
+    Returns ``(None, abs_err, rel_err)`` when close, else ``(message, abs_err, rel_err)``;
+    errors are None when the value could not be compared at all.
+    """
+    if got is None or isinstance(got, (str, bytes, dict, set)):
+        return f"{name} should be an array of shape {expected.shape}, got {type(got).__name__}.", None, None
+    try:
+        arr = np.asarray(got, dtype=float)
+    except Exception:  # noqa: BLE001
+        return f"{name} should be an array of numbers of shape {expected.shape}, got {type(got).__name__}.", None, None
+    if arr.shape != expected.shape:
+        return f"{name} has shape {arr.shape}, expected {expected.shape}.", None, None
+    if not np.all(np.isfinite(arr)):
+        bad = int(np.sum(~np.isfinite(arr)))
+        return f"{name} contains {bad} NaN/inf value(s): {fmt(arr)}.", None, None
+    diff = np.abs(arr - expected)
+    abs_err = float(np.max(diff, initial=0.0))
+    rel_err = float(np.max(diff / np.maximum(np.abs(expected), np.finfo(float).tiny), initial=0.0))
+    if np.all(diff <= atol + rtol * np.abs(expected)):
+        return None, abs_err, rel_err
+    msg = (f"{name} is wrong: expected {fmt(expected)}, got {fmt(arr)} "
+           f"(max abs error {abs_err:.3g}, max rel error {rel_err:.3g}; tolerance rtol={rtol:g}, atol={atol:.3g}).")
+    if getattr(got, "dtype", None) is not None and np.dtype(got.dtype) != np.float64:
+        msg += f" Note: you returned dtype {got.dtype}; compute in float64."
+    return msg, abs_err, rel_err
+
+
+def check_outputs(got, expected: tuple, names: tuple, *, rtol: float, atol) -> tuple:
+    """Check a reader's return value against a tuple of expected arrays.
+
+    ``atol`` is a float or one float per output. Returns ``(message or None, abs_err, rel_err)``.
+    """
+    if len(expected) > 1:
+        want = "(" + ", ".join(names) + ")"
+        if not isinstance(got, tuple):
+            return f"should return a tuple {want}, got {type(got).__name__}.", None, None
+        if len(got) != len(expected):
+            return f"should return a tuple of {len(expected)} arrays {want}, got a tuple of {len(got)}.", None, None
+    else:
+        got = (got,)
+    atols = atol if isinstance(atol, (tuple, list)) else [atol] * len(expected)
+    worst_abs = worst_rel = 0.0
+    for name, e, g, a in zip(names, expected, got, atols):
+        msg, abs_err, rel_err = compare(name, np.asarray(e, dtype=float), g, rtol=rtol, atol=a)
+        if msg is not None:
+            return msg, abs_err, rel_err
+        worst_abs, worst_rel = max(worst_abs, abs_err), max(worst_rel, rel_err)
+    return None, worst_abs, worst_rel
+
+
+def shapes_of(kwargs: dict) -> str:
+    """'name (shape)' for every array argument, for messages."""
+    return ", ".join(f"{k} {np.shape(v)}" for k, v in kwargs.items() if isinstance(v, np.ndarray))
+
+
+def check(fn, reference, cases, *, drill, output_names=("output",), rtol=1e-7, atol=1e-10) -> Verdict:
+    """Run ``fn(**case.kwargs)`` and ``reference(**case.kwargs)`` on every case and compare.
+
+    For drills whose answer is one call. ``reference`` returns one array or a tuple of
+    ``len(output_names)`` arrays. Returns a :class:`Verdict`; never raises because of ``fn``.
+    See chapter: chapters/optimizers.md
+    """
+    if not callable(fn):
+        return Verdict(drill, (CaseResult("(setup)", False, f"expected a function, got {type(fn).__name__}."),))
+    results = []
+    for case in cases:
+        expected = reference(**case.kwargs)
+        expected = expected if isinstance(expected, tuple) else (expected,)
+        inputs = {k: v.copy() for k, v in case.kwargs.items() if isinstance(v, np.ndarray)}
+        kwargs = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in case.kwargs.items()}
+        got, error = call_reader(fn, **kwargs)
+        where = f"[inputs: {shapes_of(case.kwargs)}]"
+        if error is not None:
+            results.append(CaseResult(case.name, False, f"{error} {where}"))
+            continue
+        changed = mutated_inputs(inputs, kwargs)
+        if changed:
+            results.append(CaseResult(case.name, False, f"modified its input(s) {', '.join(changed)} in place; "
+                                                        f"return new arrays instead. {where}"))
+            continue
+        msg, abs_err, rel_err = check_outputs(got, expected, tuple(output_names), rtol=rtol, atol=atol)
+        results.append(CaseResult(case.name, msg is None, "" if msg is None else f"{msg} {where}", abs_err, rel_err))
+    return Verdict(drill, tuple(results))

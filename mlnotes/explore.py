@@ -1,0 +1,292 @@
+"""One call, two worlds: an interactive figure for a live kernel *and* for the static site.
+
+``explore(draw, beta1=[0.5, 0.9, 0.99], optimizer=["sgd", "adam"], notes=[False, True])``
+returns an :class:`Explorer` whose rich display carries
+
+* ``application/vnd.jupyter.widget-view+json`` — ipywidgets controls (a ``SelectionSlider``
+  per numeric axis, a ``Dropdown`` per string axis, a ``Checkbox`` per boolean axis) that
+  re-render the figure in the kernel (Jupyter Lab, VS Code);
+* ``text/html`` — the same controls as plain HTML (``<input type=range>``, ``<select>``,
+  ``<input type=checkbox>``) over frames precomputed for every point of the grid, swapped by a
+  few lines of inline JavaScript: it works on the built site without a kernel.
+
+Both worlds call the same :class:`FrameRenderer`, so the same values give byte-identical PNGs.
+The environment variable ``MLNOTES_EXPLORE`` picks what is produced: ``both`` (default),
+``live`` (no precomputed frames: fast in Jupyter Lab) or ``static`` (no widget state: lean
+pages; the book build uses it).
+
+``draw(axes, **values)`` draws one frame on cleared axes (a single ``Axes`` for a 1×1 grid, else
+an array of them); it must set its own axis limits so frames are comparable.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import io
+import json
+import os
+import time
+from dataclasses import dataclass
+from itertools import product
+from typing import Any, Callable
+
+import numpy as np
+
+MAX_FRAMES = 160
+_RESERVED = {"figsize", "nrows", "ncols", "dpi", "labels", "start", "alt", "colors"}
+
+
+@dataclass(frozen=True)
+class Control:
+    """One axis of the grid: its name, label, values and widget kind."""
+
+    name: str
+    label: str
+    values: tuple
+    kind: str  # "slider" | "dropdown" | "toggle"
+
+    def text(self, value) -> str:
+        """The value as shown beside the control."""
+        if self.kind == "toggle":
+            return "on" if value else "off"
+        if isinstance(value, (float, np.floating)):
+            return f"{float(value):g}"
+        return str(value)
+
+
+def make_controls(grid: dict[str, Any], labels: dict[str, str] | None = None) -> list[Control]:
+    """Turn ``name=[values]`` keyword arguments into checked :class:`Control` objects."""
+    labels = labels or {}
+    if not grid:
+        raise ValueError("explore needs at least one control, e.g. lr=[0.01, 0.1]")
+    unknown = set(labels) - set(grid)
+    if unknown:
+        raise ValueError(f"labels names unknown controls: {sorted(unknown)}")
+    controls = []
+    for name, values in grid.items():
+        if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+            raise TypeError(f"{name} must be a list of values, got {type(values).__name__}")
+        values = tuple(values)
+        if len(values) == 0:
+            raise ValueError(f"{name} must list at least one value")
+        if all(isinstance(v, (bool, np.bool_)) for v in values):
+            if set(values) != {False, True} or len(values) != 2:
+                raise ValueError(f"{name}: a toggle takes exactly [False, True], got {list(values)}")
+            controls.append(Control(name, labels.get(name, name), (False, True), "toggle"))
+        elif all(isinstance(v, str) for v in values):
+            if len(set(values)) != len(values):
+                raise ValueError(f"{name} has repeated values: {list(values)}")
+            controls.append(Control(name, labels.get(name, name), values, "dropdown"))
+        elif all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in values):
+            if not all(np.isfinite(values)):
+                raise ValueError(f"{name} must hold finite numbers, got {list(values)}")
+            if len(set(values)) != len(values):
+                raise ValueError(f"{name} has repeated values: {list(values)}")
+            controls.append(Control(name, labels.get(name, name), values, "slider"))
+        else:
+            raise TypeError(f"{name} must hold only numbers, only strings or exactly [False, True]")
+    return controls
+
+
+class FrameRenderer:
+    """Renders ``draw(axes, **values)`` to PNG bytes, reusing one figure for every frame."""
+
+    def __init__(self, draw: Callable, *, figsize=(6.4, 3.0), nrows=1, ncols=1, dpi=80, colors=256):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        self.draw = draw
+        self.dpi = dpi
+        self.colors = colors
+        self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        FigureCanvasAgg(self.figure)
+        self.axes = self.figure.subplots(nrows, ncols, squeeze=True)
+        self.seconds: list[float] = []
+
+    def render(self, values: dict) -> bytes:
+        """One frame as PNG bytes (palette-quantised: small, lossless for line art)."""
+        from PIL import Image
+
+        t0 = time.perf_counter()
+        for ax in np.atleast_1d(self.axes).flat:
+            ax.clear()
+        for legend in list(self.figure.legends):
+            legend.remove()
+        self.draw(self.axes, **values)
+        canvas = self.figure.canvas
+        canvas.draw()
+        if self.figure.get_layout_engine() is not None:
+            # Lay out once (first frame), then freeze: faster, and axes never jump between frames.
+            self.figure.set_layout_engine("none")
+        rgb = np.asarray(canvas.buffer_rgba())[..., :3]
+        image = Image.fromarray(rgb)
+        if self.colors:
+            image = image.quantize(colors=self.colors, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+        out = io.BytesIO()
+        image.save(out, format="PNG")
+        self.seconds.append(time.perf_counter() - t0)
+        return out.getvalue()
+
+
+class Explorer:
+    """An interactive figure over a grid of control values (see the module docstring)."""
+
+    def __init__(self, draw: Callable, controls: list[Control], *, start: dict | None = None,
+                 alt: str = "", mode: str | None = None, **figure_kw):
+        self.controls = controls
+        self.renderer = FrameRenderer(draw, **figure_kw)
+        self.alt = alt or getattr(draw, "__doc__", "") or "interactive figure"
+        self.alt = " ".join(self.alt.split())
+        self.mode = mode or os.environ.get("MLNOTES_EXPLORE", "both")
+        if self.mode not in ("both", "live", "static"):
+            raise ValueError(f"MLNOTES_EXPLORE must be both, live or static, got {self.mode!r}")
+        n = int(np.prod([len(c.values) for c in controls]))
+        if n > MAX_FRAMES:
+            sizes = " × ".join(f"{c.name}:{len(c.values)}" for c in controls)
+            raise ValueError(f"the grid has {n} frames ({sizes}); keep it ≤ {MAX_FRAMES} so a page stays small")
+        start = dict(start or {})
+        unknown = set(start) - {c.name for c in controls}
+        if unknown:
+            raise ValueError(f"start names unknown controls: {sorted(unknown)}")
+        self.start_index = []
+        for c in controls:
+            v = start.get(c.name, c.values[0])
+            if v not in c.values:
+                raise ValueError(f"start value {c.name}={v!r} is not one of {list(c.values)}")
+            self.start_index.append(c.values.index(v))
+        self._cache: dict[tuple, bytes] = {}
+        self._widget = None
+
+    # -- frames ---------------------------------------------------------------------------
+    def values_at(self, index: tuple[int, ...]) -> dict:
+        """The control values at a grid index."""
+        return {c.name: c.values[i] for c, i in zip(self.controls, index)}
+
+    def frame(self, **values) -> bytes:
+        """The PNG for one point of the grid (cached)."""
+        index = tuple(c.values.index(values[c.name]) for c in self.controls)
+        if index not in self._cache:
+            self._cache[index] = self.renderer.render(self.values_at(index))
+        return self._cache[index]
+
+    def frames(self) -> list[bytes]:
+        """Every frame, in row-major order over the controls."""
+        return [self.frame(**self.values_at(ix)) for ix in product(*(range(len(c.values)) for c in self.controls))]
+
+    # -- static world ---------------------------------------------------------------------
+    def static_html(self) -> str:
+        """Self-contained HTML: controls, the first frame and a tiny script that swaps frames."""
+        frames = self.frames()
+        unique: dict[bytes, int] = {}
+        index = [unique.setdefault(f, len(unique)) for f in frames]
+        digest = hashlib.sha1(b"".join(frames) + repr([c.name for c in self.controls]).encode()).hexdigest()[:10]
+        uid = f"mlx-{digest}"
+        data = {
+            "sizes": [len(c.values) for c in self.controls],
+            "names": [c.label for c in self.controls],
+            "labels": [[c.text(v) for v in c.values] for c in self.controls],
+            "index": index,
+            "frames": [base64.b64encode(f).decode("ascii") for f in unique],
+            "alt": self.alt,
+        }
+        first = index[int(np.ravel_multi_index(self.start_index, data["sizes"]))]
+        parts = [f'<div class="mlx" id="{uid}" role="group" aria-label="{html.escape(self.alt)}">', _STYLE,
+                 '<div class="mlx-controls">']
+        for k, (c, i) in enumerate(zip(self.controls, self.start_index)):
+            cid = f"{uid}-{k}"
+            label = f'<label for="{cid}">{html.escape(c.label)}</label>'
+            text = html.escape(c.text(c.values[i]))
+            if c.kind == "slider":
+                parts.append(f'<span class="mlx-c">{label}<input type="range" id="{cid}" data-mlx="{k}" min="0" '
+                             f'max="{len(c.values) - 1}" step="1" value="{i}" aria-valuetext="{text}">'
+                             f'<output for="{cid}" aria-live="polite">{text}</output></span>')
+            elif c.kind == "dropdown":
+                opts = "".join(f'<option value="{j}"{" selected" if j == i else ""}>{html.escape(c.text(v))}</option>'
+                               for j, v in enumerate(c.values))
+                parts.append(f'<span class="mlx-c">{label}<select id="{cid}" data-mlx="{k}">{opts}</select></span>')
+            else:
+                checked = " checked" if i else ""
+                parts.append(f'<span class="mlx-c"><input type="checkbox" id="{cid}" data-mlx="{k}"{checked}>{label}'
+                             f'<output for="{cid}" aria-live="polite">{text}</output></span>')
+        state = ", ".join(f"{c.label} = {c.text(c.values[i])}" for c, i in zip(self.controls, self.start_index))
+        parts.append("</div>")
+        parts.append(f'<img class="mlx-frame" src="data:image/png;base64,{data["frames"][first]}" '
+                     f'alt="{html.escape(self.alt)} — {html.escape(state)}" data-state="{html.escape(state)}">')
+        parts.append(f'<script type="application/json" class="mlx-data">{json.dumps(data)}</script>')
+        parts.append(f"<script>{_SCRIPT.replace('UID', uid)}</script></div>")
+        return "".join(parts)
+
+    # -- live world -----------------------------------------------------------------------
+    def widget(self):
+        """The ipywidgets control (created once): sliders, dropdowns and checkboxes over an Image."""
+        if self._widget is not None:
+            return self._widget
+        import ipywidgets as w
+
+        inputs = []
+        for c, i in zip(self.controls, self.start_index):
+            options = [(c.text(v), v) for v in c.values]
+            layout = w.Layout(width="auto")
+            style = {"description_width": "initial"}
+            if c.kind == "slider":
+                inputs.append(w.SelectionSlider(options=options, value=c.values[i], description=c.label,
+                                                continuous_update=True, style=style, layout=layout))
+            elif c.kind == "dropdown":
+                inputs.append(w.Dropdown(options=options, value=c.values[i], description=c.label, style=style,
+                                         layout=layout))
+            else:
+                inputs.append(w.Checkbox(value=c.values[i], description=c.label, indent=False, layout=layout))
+        image = w.Image(value=self.frame(**self.values_at(tuple(self.start_index))), format="png")
+
+        def update(_change=None):
+            image.value = self.frame(**{c.name: box.value for c, box in zip(self.controls, inputs)})
+
+        for box in inputs:
+            box.observe(update, names="value")
+        self._widget = w.VBox([w.HBox(inputs, layout=w.Layout(flex_flow="row wrap")), image])
+        self._widget.inputs, self._widget.image = inputs, image
+        return self._widget
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        names = ", ".join(f"{c.name}[{len(c.values)}]" for c in self.controls)
+        bundle: dict[str, Any] = {"text/plain": f"<interactive figure over {names}: {self.alt}>"}
+        if self.mode in ("both", "live"):
+            bundle.update({k: v for k, v in self.widget()._repr_mimebundle_().items() if k != "text/plain"})
+        if self.mode in ("both", "static"):
+            bundle["text/html"] = self.static_html()
+        return bundle
+
+
+def explore(draw: Callable, *, figsize=(6.4, 3.0), nrows=1, ncols=1, dpi=80, labels=None, start=None, alt="",
+            colors=256, **grid) -> Explorer:
+    """An interactive figure of ``draw(axes, **values)`` over a grid of control values.
+
+    ``grid``: ``name=[values]`` — numbers give a slider, strings a dropdown, ``[False, True]``
+    a toggle. ``labels`` maps names to shown labels, ``start`` picks the first frame, ``alt``
+    describes the figure for screen readers. See chapter: chapters/optimizers.md.
+    """
+    clash = _RESERVED & set(grid)
+    if clash:
+        raise ValueError(f"control names {sorted(clash)} are reserved for figure options")
+    if not callable(draw):
+        raise TypeError(f"draw must be callable, got {type(draw).__name__}")
+    controls = make_controls(grid, labels)
+    return Explorer(draw, controls, start=start, alt=alt, figsize=figsize, nrows=nrows, ncols=ncols, dpi=dpi,
+                    colors=colors)
+
+
+_STYLE = ("<style>.mlx{margin:.5em 0}.mlx-controls{display:flex;flex-wrap:wrap;gap:.3em 1.2em;"
+          "align-items:center;font-size:.9em}.mlx-c{display:inline-flex;gap:.4em;align-items:center}"
+          ".mlx-c output{min-width:3.5em;font-variant-numeric:tabular-nums}.mlx-frame{max-width:100%;"
+          "height:auto;display:block}</style>")
+
+_SCRIPT = """(function(){var r=document.getElementById("UID");if(!r)return;
+var d=JSON.parse(r.querySelector("script.mlx-data").textContent),img=r.querySelector("img.mlx-frame");
+var cs=Array.prototype.slice.call(r.querySelectorAll("[data-mlx]"));
+function up(){var ix=0,st=[];cs.forEach(function(c,k){var i=c.type==="checkbox"?(c.checked?1:0):parseInt(c.value,10);
+ix=ix*d.sizes[k]+i;var t=d.labels[k][i],o=r.querySelector('output[for="'+c.id+'"]');if(o)o.textContent=t;
+if(c.type==="range")c.setAttribute("aria-valuetext",t);st.push(d.names[k]+" = "+t);});
+var s=st.join(", ");img.src="data:image/png;base64,"+d.frames[d.index[ix]];img.alt=d.alt+" — "+s;img.dataset.state=s;}
+cs.forEach(function(c){c.addEventListener("input",up);c.addEventListener("change",up);});})();"""

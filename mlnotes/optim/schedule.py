@@ -1,0 +1,103 @@
+r"""Learning-rate schedules, gradient clipping and mini-batches.
+
+Warmup then cosine decay, for step $s = 0, \dots, T$ with $W$ warmup steps,
+start factor $f_0$ (default $1/(W+1)$), peak $\eta$ and floor $\eta_{\min}$:
+$$\eta_s = \begin{cases}
+\eta\,\bigl(f_0 + (1 - f_0)\,s/W\bigr) & s < W \quad(\text{default: } \eta\,(s+1)/(W+1)),\\[2pt]
+\eta_{\min} + \tfrac12(\eta - \eta_{\min})\bigl(1 + \cos\frac{\pi (s - W)}{T - W}\bigr) & W \le s \le T.
+\end{cases}$$
+This is exactly torch's ``SequentialLR([LinearLR(start_factor=f0, total_iters=W),
+CosineAnnealingLR(T_max=T-W, eta_min=min_lr)], milestones=[W])``, read after $s$ calls
+of ``scheduler.step()``. The default $f_0 = 1/(W+1)$ makes the warmup a straight line
+through 0 at $s = -1$: no step is taken with $\eta_s = 0$, and $\eta_W = \eta$.
+
+Clipping by global norm, as ``torch.nn.utils.clip_grad_norm_``:
+$$\|g\| = \bigl\|(\|g^{(1)}\|_p, \dots, \|g^{(k)}\|_p)\bigr\|_p,\qquad
+g^{(i)} \leftarrow g^{(i)}\cdot\min\Bigl(1, \frac{c}{\|g\| + 10^{-6}}\Bigr).$$
+
+See chapter: chapters/optimizers.md
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from mlnotes._checks import check_array, check_int, check_nonempty, check_real
+
+
+def _check_schedule(base_lr, warmup_steps, total_steps, min_lr, warmup_start_factor):
+    base_lr = check_real("base_lr", base_lr, low=0.0)
+    warmup_steps = check_int("warmup_steps", warmup_steps, low=0)
+    total_steps = check_int("total_steps", total_steps, low=1)
+    if total_steps <= warmup_steps:
+        raise ValueError(f"total_steps must be > warmup_steps ({warmup_steps}), got {total_steps}")
+    min_lr = check_real("min_lr", min_lr, low=0.0, high=base_lr)
+    f0 = 1.0 / (warmup_steps + 1) if warmup_start_factor is None else warmup_start_factor
+    f0 = check_real("warmup_start_factor", f0, low=0.0, high=1.0, low_open=True)
+    return base_lr, warmup_steps, total_steps, min_lr, f0
+
+
+def warmup_cosine_lr(step, *, base_lr, warmup_steps, total_steps, min_lr=0.0, warmup_start_factor=None) -> float:
+    """Learning rate at ``step`` (0 ≤ step ≤ total_steps): linear warmup, then cosine to ``min_lr``.
+
+    Equal to torch's ``SequentialLR(LinearLR, CosineAnnealingLR)``; see the module docstring.
+    See chapter: chapters/optimizers.md
+    """
+    base_lr, W, T, min_lr, f0 = _check_schedule(base_lr, warmup_steps, total_steps, min_lr, warmup_start_factor)
+    s = check_int("step", step, low=0, high=T)
+    if s < W:
+        return base_lr * (f0 + (1.0 - f0) * s / W)  # linear warmup
+    return min_lr + (base_lr - min_lr) * (1 + math.cos(math.pi * (s - W) / (T - W))) / 2  # cosine decay
+
+
+def warmup_cosine_schedule(*, base_lr, warmup_steps, total_steps, min_lr=0.0, warmup_start_factor=None) -> np.ndarray:
+    """The whole schedule: ``lr[s] = warmup_cosine_lr(s, ...)`` for s = 0..total_steps, shape (T+1,).
+
+    See chapter: chapters/optimizers.md
+    """
+    base_lr, W, T, min_lr, f0 = _check_schedule(base_lr, warmup_steps, total_steps, min_lr, warmup_start_factor)
+    s = np.arange(T + 1)
+    warm = base_lr * (f0 + (1.0 - f0) * s / max(W, 1))
+    cos = min_lr + (base_lr - min_lr) * (1 + np.cos(np.pi * (s - W) / (T - W))) / 2
+    return np.where(s < W, warm, cos)
+
+
+def clip_grad_norm(grads, max_norm, norm_type=2.0):
+    """Scale a list of gradients so their global ``norm_type``-norm is at most ``max_norm``.
+
+    Returns ``(clipped_grads, total_norm)``: new arrays of the input shapes, and the global
+    norm *before* clipping, exactly as ``torch.nn.utils.clip_grad_norm_`` (1e-6 in the
+    coefficient, clamped at 1). ``norm_type`` is 2.0 or ``inf``. The input is not modified.
+    See chapter: chapters/optimizers.md
+    """
+    if isinstance(grads, np.ndarray) or not isinstance(grads, (list, tuple)):
+        raise TypeError(f"grads must be a list of arrays, got {type(grads).__name__}")
+    check_nonempty("grads", grads)
+    grads = [check_array(f"grads[{i}]", g, dtype=None) for i, g in enumerate(grads)]
+    grads = [g if g.dtype.kind == "f" else g.astype(float) for g in grads]
+    max_norm = check_real("max_norm", max_norm, low=0.0)
+    if norm_type not in (2.0, math.inf):
+        raise ValueError(f"norm_type must be 2.0 or inf, got {norm_type!r}")
+    if norm_type == math.inf:
+        total = max(float(np.max(np.abs(g), initial=0.0)) for g in grads)
+    else:
+        total = float(np.linalg.norm([np.linalg.norm(g.ravel()) for g in grads]))  # ‖(‖g⁽¹⁾‖, …, ‖g⁽ᵏ⁾‖)‖
+    coef = min(max_norm / (total + 1e-6), 1.0)  # min(1, c / (‖g‖ + 1e-6))
+    return [g * coef for g in grads], total
+
+
+def minibatches(n, batch_size, rng):
+    """An iterator of index arrays covering ``range(n)`` once in a random order, ``batch_size`` at a time.
+
+    The last batch keeps the remainder (it may be smaller). ``batch_size = n`` gives
+    full-batch gradient descent (one batch per epoch). ``rng`` is a ``np.random.Generator``.
+    See chapter: chapters/optimizers.md
+    """
+    n = check_int("n", n, low=1)
+    batch_size = check_int("batch_size", batch_size, low=1)
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    order = rng.permutation(n)  # (n,)
+    return (order[start:start + batch_size] for start in range(0, n, batch_size))  # each (≤ batch_size,)
