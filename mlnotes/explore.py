@@ -35,7 +35,6 @@ from typing import Any, Callable
 import numpy as np
 
 MAX_FRAMES = 160
-_RESERVED = {"figsize", "nrows", "ncols", "dpi", "labels", "start", "alt", "colors"}
 
 
 @dataclass(frozen=True)
@@ -260,20 +259,18 @@ class Explorer:
 
 
 def explore(draw: Callable, *, figsize=(6.4, 3.0), nrows=1, ncols=1, dpi=80, labels=None, start=None, alt="",
-            colors=256, **grid) -> Explorer:
+            colors=256, mode=None, **grid) -> Explorer:
     """An interactive figure of ``draw(axes, **values)`` over a grid of control values.
 
     ``grid``: ``name=[values]`` — numbers give a slider, strings a dropdown, ``[False, True]``
     a toggle. ``labels`` maps names to shown labels, ``start`` picks the first frame, ``alt``
-    describes the figure for screen readers. See chapter: chapters/optimizers.md.
+    describes the figure for screen readers; ``mode`` overrides ``$MLNOTES_EXPLORE``.
+    See chapter: chapters/optimizers.md.
     """
-    clash = _RESERVED & set(grid)
-    if clash:
-        raise ValueError(f"control names {sorted(clash)} are reserved for figure options")
     if not callable(draw):
         raise TypeError(f"draw must be callable, got {type(draw).__name__}")
     controls = make_controls(grid, labels)
-    return Explorer(draw, controls, start=start, alt=alt, figsize=figsize, nrows=nrows, ncols=ncols, dpi=dpi,
+    return Explorer(draw, controls, start=start, alt=alt, mode=mode, figsize=figsize, nrows=nrows, ncols=ncols, dpi=dpi,
                     colors=colors)
 
 

@@ -91,9 +91,9 @@ class Verdict:
 
 
 def fmt(a, max_items=6) -> str:
-    """A short, readable rendering of an array for messages."""
+    """A short one-line rendering of an array (flattened) for messages."""
     try:
-        return np.array2string(np.asarray(a), precision=6, threshold=max_items, edgeitems=2, separator=", ")
+        return np.array2string(np.ravel(a), precision=6, threshold=max_items, edgeitems=2, separator=", ")
     except Exception:  # noqa: BLE001 - hostile objects with a broken __repr__/__array__
         return f"<{type(a).__name__}>"
 

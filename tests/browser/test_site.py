@@ -1,0 +1,103 @@
+"""Every built page works offline; every static slider responds to mouse and keyboard."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import site_pages
+
+pytestmark = pytest.mark.browser
+PAGES = site_pages()
+
+
+def open_page(page, path: str):
+    page.goto(f"{page.origin}/{path}", wait_until="load")
+    # Wait until MathJax (served from the site) has typeset the page, if the page loads it.
+    page.wait_for_function("() => !window.MathJax || (window.MathJax.startup && window.MathJax.startup.promise)")
+    page.evaluate("() => window.MathJax && window.MathJax.startup.promise")
+    page.wait_for_load_state("networkidle")
+
+
+def test_site_has_pages():
+    assert "intro.html" in PAGES and "chapters/optimizers.html" in PAGES, PAGES
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_offline_and_clean(page, path):
+    open_page(page, path)
+    log = page.log
+    assert log.offsite == [], f"{path} asked hosts other than the local server: {log.offsite}"
+    assert log.errors == [], f"{path} logged errors: {log.errors}"
+    assert log.failed == [], f"{path} had failed requests: {log.failed}"
+    text = page.inner_text("body")
+    for raw in ("\\(", "\\)", "\\[", "$$"):
+        assert raw not in text, f"{path} shows untypeset math ({raw!r})"
+    if page.locator("main .math, main span.math").count():
+        assert page.locator("mjx-container").count() > 0, f"{path} has math that MathJax did not typeset"
+    no_alt = page.eval_on_selector_all("main img", "els => els.filter(e => !(e.getAttribute('alt')||'').trim())"
+                                       ".map(e => (e.getAttribute('src')||'').slice(0, 60))")
+    assert no_alt == [], f"{path} has images without alt text: {no_alt}"
+    unlabelled = page.eval_on_selector_all(
+        ".mlx [data-mlx]", "els => els.filter(e => !document.querySelector('label[for=\"' + e.id + '\"]')).map(e => e.id)")
+    assert unlabelled == [], f"{path} has controls without a label: {unlabelled}"
+
+
+SLIDER_PAGES = [p for p in PAGES if p.startswith("chapters/")]
+
+
+def _state(widget):
+    img = widget.locator("img.mlx-frame")
+    return img.get_attribute("src"), img.get_attribute("data-state")
+
+
+@pytest.mark.parametrize("path", SLIDER_PAGES)
+def test_static_sliders_respond(page, path):
+    open_page(page, path)
+    widgets = page.locator(".mlx")
+    for w in range(widgets.count()):
+        widget = widgets.nth(w)
+        widget.scroll_into_view_if_needed()
+        controls = widget.locator("[data-mlx]")
+        for c in range(controls.count()):
+            ctrl = controls.nth(c)
+            kind = ctrl.evaluate("e => e.tagName === 'SELECT' ? 'select' : e.type")
+            where = f"{path} widget {w} control {ctrl.get_attribute('id')} ({kind})"
+            seen_frames, seen_states = {_state(widget)[0]}, {_state(widget)[1]}
+            if kind == "range":
+                n = int(ctrl.get_attribute("max")) + 1
+                # keyboard: Home, then ArrowRight through every value; each step changes the label
+                ctrl.focus()
+                ctrl.press("Home")
+                before = _state(widget)
+                for _ in range(n - 1):
+                    ctrl.press("ArrowRight")
+                    after = _state(widget)
+                    assert after[1] != before[1], f"{where}: ArrowRight did not change the label"
+                    seen_frames.add(after[0]); seen_states.add(after[1])
+                    before = after
+                output = widget.locator(f'output[for="{ctrl.get_attribute("id")}"]').inner_text()
+                assert output == ctrl.get_attribute("aria-valuetext"), f"{where}: shown value and aria-valuetext differ"
+                # mouse: click near the left end of the track moves it back to the start
+                box = ctrl.bounding_box()
+                page.mouse.click(box["x"] + 2, box["y"] + box["height"] / 2)
+                assert ctrl.input_value() == "0", f"{where}: a click on the track did not move the slider"
+                assert _state(widget)[1] != before[1], f"{where}: a mouse move did not change the label"
+                seen_frames.add(_state(widget)[0])
+            elif kind == "select":
+                options = ctrl.locator("option")
+                for o in range(options.count()):
+                    ctrl.select_option(index=o)
+                    seen_frames.add(_state(widget)[0]); seen_states.add(_state(widget)[1])
+                ctrl.focus()
+                ctrl.press("Home")
+                assert ctrl.input_value() == "0", f"{where}: keyboard Home did not select the first option"
+                assert len(seen_states) == options.count(), f"{where}: not every option changed the label"
+            else:  # checkbox
+                before = _state(widget)
+                ctrl.click()
+                seen_frames.add(_state(widget)[0]); seen_states.add(_state(widget)[1])
+                assert _state(widget)[1] != before[1], f"{where}: clicking did not change the label"
+                ctrl.press("Space")
+                assert _state(widget) == before, f"{where}: Space did not toggle it back"
+            assert len(seen_frames) > 1, f"{where}: moving it never changed the figure"
+    assert page.log.errors == [], f"{path}: errors while moving sliders: {page.log.errors}"

@@ -1,0 +1,118 @@
+"""explore(): the same values give the same picture live and static; bad grids fail clearly."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from itertools import product
+
+import numpy as np
+import pytest
+
+from mlnotes.explore import MAX_FRAMES, explore
+
+X = np.linspace(0, 1, 50)
+
+
+def draw(ax, a, kind, notes):
+    """a test curve"""
+    y = a * X if kind == "line" else a * X**2
+    ax.plot(X, y)
+    if notes:
+        ax.plot(X, -y, "--")
+    ax.set_ylim(-3, 3)
+
+
+def grid_explorer(mode="both"):
+    return explore(draw, a=[0.5, 1.0, 2.0], kind=["line", "square"], notes=[False, True], mode=mode,
+                   start={"a": 1.0})
+
+
+def static_data(html: str) -> dict:
+    return json.loads(re.search(r'<script type="application/json" class="mlx-data">(.*?)</script>', html).group(1))
+
+
+def test_static_frames_match_every_grid_point():
+    e = grid_explorer()
+    data = static_data(e.static_html())
+    assert data["sizes"] == [3, 2, 2]
+    assert data["labels"] == [["0.5", "1", "2"], ["line", "square"], ["off", "on"]]
+    for flat, (i, j, k) in enumerate(product(range(3), range(2), range(2))):
+        values = e.values_at((i, j, k))
+        png = base64.b64decode(data["frames"][data["index"][flat]])
+        assert png == e.frame(**values), f"static frame {flat} is not the frame for {values}"
+    assert len(data["frames"]) == 12  # every point draws something different here
+
+
+def test_live_widget_shows_the_same_png_as_the_static_frame():
+    e = grid_explorer()
+    data = static_data(e.static_html())
+    w = e.widget()
+    a, kind, notes = w.inputs
+    assert w.image.value == base64.b64decode(data["frames"][data["index"][(1 * 2 + 0) * 2 + 0]])  # start: a=1
+    a.value, kind.value, notes.value = 2.0, "square", True
+    flat = (2 * 2 + 1) * 2 + 1
+    assert w.image.value == base64.b64decode(data["frames"][data["index"][flat]])
+
+
+def test_duplicate_frames_are_stored_once():
+    def flat(ax, a, b):
+        ax.plot([0, 1], [0, a])
+        ax.set_ylim(0, 3)
+
+    e = explore(flat, a=[1, 2], b=["ignored", "also ignored"], mode="static")
+    data = static_data(e.static_html())
+    assert len(data["frames"]) == 2 and data["index"] == [0, 0, 1, 1]
+
+
+def test_rendering_is_deterministic():
+    assert grid_explorer().static_html() == grid_explorer().static_html()
+
+
+def test_modes_choose_what_is_produced():
+    live = grid_explorer("live")._repr_mimebundle_()
+    static = grid_explorer("static")._repr_mimebundle_()
+    both = grid_explorer("both")._repr_mimebundle_()
+    widget = "application/vnd.jupyter.widget-view+json"
+    assert widget in live and "text/html" not in live
+    assert "text/html" in static and widget not in static
+    assert widget in both and "text/html" in both
+
+
+def test_static_html_is_accessible():
+    html = grid_explorer().static_html()
+    ids = re.findall(r'data-mlx="\d" ?[^>]*|id="(mlx-[0-9a-f]+-\d)"', html)
+    for cid in [i for i in ids if i]:
+        assert f'<label for="{cid}">' in html
+    assert 'alt="a test curve — a = 1, kind = line, notes = off"' in html
+    assert 'aria-valuetext="1"' in html
+
+
+@pytest.mark.parametrize("grid, message", [
+    ({}, "at least one control"),
+    ({"a": []}, "a must list at least one value"),
+    ({"a": 3}, "a must be a list of values"),
+    ({"a": "abc"}, "a must be a list of values"),
+    ({"a": [1, "x"]}, "a must hold only numbers"),
+    ({"a": [1.0, float("nan")]}, "a must hold finite numbers"),
+    ({"a": [1, 1]}, "a has repeated values"),
+    ({"a": [True]}, "a toggle takes exactly"),
+    ({"a": list(range(MAX_FRAMES + 1))}, "keep it"),
+])
+def test_bad_grids_raise_clear_errors(grid, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        explore(lambda ax, **kw: None, **grid)
+
+
+def test_bad_start_and_labels():
+    with pytest.raises(ValueError, match="start value a=7"):
+        explore(lambda ax, a: None, a=[1, 2], start={"a": 7})
+    with pytest.raises(ValueError, match="start names unknown controls"):
+        explore(lambda ax, a: None, a=[1, 2], start={"b": 1})
+    with pytest.raises(ValueError, match="labels names unknown controls"):
+        explore(lambda ax, a: None, a=[1, 2], labels={"b": "B"})
+    with pytest.raises(TypeError, match="draw must be callable"):
+        explore(None, a=[1, 2])
+    with pytest.raises(ValueError, match="MLNOTES_EXPLORE must be"):
+        explore(lambda ax, a: None, a=[1, 2], mode="sometimes")
