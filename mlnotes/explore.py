@@ -215,7 +215,20 @@ class Explorer:
                      f'alt="{html.escape(self.alt)} — {html.escape(state)}" data-state="{html.escape(state)}">')
         parts.append(f'<script type="application/json" class="mlx-data">{json.dumps(data)}</script>')
         parts.append(f"<script>{_SCRIPT.replace('UID', uid)}</script></div>")
-        return "".join(parts)
+        out = "".join(parts)
+        self._record_stats(len(frames), len(unique), len(out))
+        return out
+
+    def _record_stats(self, n_frames: int, n_unique: int, n_bytes: int) -> None:
+        """Append render timings to ``$MLNOTES_EXPLORE_STATS`` (used by ``make bench`` only)."""
+        path = os.environ.get("MLNOTES_EXPLORE_STATS")
+        if not path:
+            return
+        ms = np.array(self.renderer.seconds or [0.0]) * 1e3
+        row = {"alt": self.alt, "frames": n_frames, "unique": n_unique, "html_bytes": n_bytes,
+               "render_ms_median": float(np.median(ms)), "render_ms_max": float(ms.max()), "cwd": os.getcwd()}
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(row) + "\n")
 
     # -- live world -----------------------------------------------------------------------
     def widget(self):
