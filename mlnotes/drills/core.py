@@ -13,6 +13,7 @@ See chapter: chapters/optimizers.md
 from __future__ import annotations
 
 import html
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,16 +56,19 @@ class Verdict:
         return next((r for r in self.results if not r.passed), None)
 
     @property
+    def summary(self) -> str:
+        """One line: how many cases passed."""
+        n, n_fail = len(self.results), sum(not r.passed for r in self.results)
+        return f"✓ {self.drill}: all {n} cases passed." if n_fail == 0 else f"✗ {self.drill}: {n_fail} of {n} cases failed."
+
+    @property
     def message(self) -> str:
-        """A one-paragraph summary naming the first failing case."""
+        """The summary plus, on failure, what went wrong in the first failing case."""
         fail = self.first_failure
-        if fail is None:
-            return f"✓ {self.drill}: all {len(self.results)} cases passed."
-        n_fail = sum(not r.passed for r in self.results)
-        return f"✗ {self.drill}: {n_fail} of {len(self.results)} cases failed. First: case '{fail.name}': {fail.message}"
+        return self.summary if fail is None else f"{self.summary} First: case '{fail.name}': {fail.message}"
 
     def __str__(self) -> str:
-        lines = [self.message]
+        lines = [self.summary]
         for r in self.results:
             lines.append(f"  ✓ {r.name}" if r.passed else f"  ✗ {r.name}: {r.message}")
         return "\n".join(lines)
@@ -80,7 +84,7 @@ class Verdict:
             for r in self.results
         )
         return (
-            f"<div><p style='color:{color}'><b>{html.escape(self.message.splitlines()[0][:200])}</b></p>"
+            f"<div><p style='color:{color}'><b>{html.escape(self.summary)}</b></p>"
             f"<ul style='list-style:none;padding-left:0.5em'>{rows}</ul></div>"
         )
 
@@ -90,18 +94,24 @@ class Verdict:
             raise AssertionError(self.message)
 
 
-def fmt(a, max_items=6) -> str:
+def fmt(a, precision=6, max_items=6) -> str:
     """A short one-line rendering of an array (flattened) for messages."""
     try:
-        return np.array2string(np.ravel(a), precision=6, threshold=max_items, edgeitems=2, separator=", ")
+        return np.array2string(np.ravel(a), precision=precision, threshold=max_items, edgeitems=2, separator=", ")
     except Exception:  # noqa: BLE001 - hostile objects with a broken __repr__/__array__
         return f"<{type(a).__name__}>"
 
 
 def call_reader(fn, *args, **kwargs):
-    """Call the reader's function. Returns ``(output, None)`` or ``(None, message)`` if it raised."""
+    """Call the reader's function. Returns ``(output, None)`` or ``(None, message)`` if it raised.
+
+    Floating-point warnings are silenced during the call: a NaN or inf it returns is
+    reported by the comparison, in words.
+    """
     try:
-        return fn(*args, **kwargs), None
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return fn(*args, **kwargs), None
     except NotImplementedError:
         return None, "raised NotImplementedError: the function is not written yet."
     except (Exception, SystemExit) as exc:  # noqa: BLE001 - any reader error is a verdict, not a crash
@@ -130,12 +140,17 @@ def compare(name: str, expected: np.ndarray, got, *, rtol: float, atol: float):
     if not np.all(np.isfinite(arr)):
         bad = int(np.sum(~np.isfinite(arr)))
         return f"{name} contains {bad} NaN/inf value(s): {fmt(arr)}.", None, None
-    diff = np.abs(arr - expected)
-    abs_err = float(np.max(diff, initial=0.0))
-    rel_err = float(np.max(diff / np.maximum(np.abs(expected), np.finfo(float).tiny), initial=0.0))
-    if np.all(diff <= atol + rtol * np.abs(expected)):
+    with np.errstate(all="ignore"):
+        diff = np.abs(arr - expected)
+        abs_err = float(np.max(diff, initial=0.0))
+        rel_err = float(np.max(diff / np.maximum(np.abs(expected), np.finfo(float).tiny), initial=0.0))
+        close = bool(np.all(diff <= atol + rtol * np.abs(expected)))
+    if close:
         return None, abs_err, rel_err
-    msg = (f"{name} is wrong: expected {fmt(expected)}, got {fmt(arr)} "
+    shown = (fmt(expected), fmt(arr))
+    if shown[0] == shown[1]:  # the difference hides below 6 digits
+        shown = (fmt(expected, precision=15), fmt(arr, precision=15))
+    msg = (f"{name} is wrong: expected {shown[0]}, got {shown[1]} "
            f"(max abs error {abs_err:.3g}, max rel error {rel_err:.3g}; tolerance rtol={rtol:g}, atol={atol:.3g}).")
     if getattr(got, "dtype", None) is not None and np.dtype(got.dtype) != np.float64:
         msg += f" Note: you returned dtype {got.dtype}; compute in float64."

@@ -1,20 +1,23 @@
 r"""The optimizer formulas as the source notes wrote them, wrong, beside the right ones.
 
-Erratum 3 — momentum written as $v \leftarrow b v - \eta g;\ v \leftarrow w + v$: the result is
-stored in $v$, so the weight $w$ is never updated. Right: $v \leftarrow b v - \eta g;\ w \leftarrow w + v$.
+Erratum 3 — momentum written as $v \leftarrow b v - \eta g;\ v \leftarrow w + v$: the result
+is stored in $v$, so the weight $w$ is never updated.
+Right: $v \leftarrow b v - \eta g;\ w \leftarrow w + v$.
 
 Erratum 8 — RMSProp written as $\sigma_t = \sqrt{\beta_2 \sigma_{t-1} + (1-\beta_2) g_t^2}$: the
 EMA mixes a root with a square. With a constant gradient $g$ its fixed point solves
-$\sigma^2 = \beta_2\sigma + (1-\beta_2) g^2$, i.e. $\sigma^* = \tfrac12\bigl(\beta_2 + \sqrt{\beta_2^2 + 4(1-\beta_2)g^2}\bigr)
-\approx \beta_2 \approx 1$ for any $|g| \lesssim 1$: the denominator stops measuring the gradient
+$\sigma^2 = \beta_2\sigma + (1-\beta_2) g^2$, i.e.
+$\sigma^* = \tfrac12\bigl(\beta_2 + \sqrt{\beta_2^2 + 4(1-\beta_2)g^2}\bigr) \approx \beta_2 \approx 1$
+for any $|g| \lesssim 1$: the denominator stops measuring the gradient
 and RMSProp degenerates to plain SGD. Right: $\sigma_t = \sqrt{\beta_2 \sigma_{t-1}^2 + (1-\beta_2) g_t^2}$,
 which tends to $|g|$.
 
 Erratum 9 — Adam "bias correction" written as $\sigma' = \sigma/(1-\beta_2^t)$ with $\sigma = \sqrt{v}$,
 and the update $\theta \leftarrow \theta - \eta\, m / (\sigma' + \delta)$ with uncorrected $m$.
 Right: $\hat v = v/(1-\beta_2^t)$ (so $\sqrt{\hat v} = \sigma/\sqrt{1-\beta_2^t}$) and
-$\theta \leftarrow \theta - \eta\, \hat m/(\sqrt{\hat v} + \epsilon)$. Ignoring $\epsilon$, the notes' step is the right one
-times $(1-\beta_1^t)\sqrt{1-\beta_2^t}$: at $t = 1$ that is $(1-\beta_1)\sqrt{1-\beta_2} \approx 0.0032$.
+$\theta \leftarrow \theta - \eta\, \hat m/(\sqrt{\hat v} + \epsilon)$. Ignoring $\epsilon$, the notes' step is
+the right one times $(1-\beta_1^t)\sqrt{1-\beta_2^t}$ for any gradients: at $t = 1$ that is
+$(1-\beta_1)\sqrt{1-\beta_2} \approx 0.0032$, and it tends to 1 only after $t \gg 1/(1-\beta_2)$.
 
 Erratum 10 — "Adam = RMSProp + momentum + warmup": Adam has no warmup inside. With a
 constant gradient, $\hat m_t = g$ and $\hat v_t = g^2$ at every $t$, so every step, the first one

@@ -83,7 +83,8 @@ def clip_grad_norm(grads, max_norm, norm_type=2.0):
     if norm_type == math.inf:
         total = max(float(np.max(np.abs(g), initial=0.0)) for g in grads)
     else:
-        total = float(np.linalg.norm([np.linalg.norm(g.ravel()) for g in grads]))  # ‖(‖g⁽¹⁾‖, …, ‖g⁽ᵏ⁾‖)‖
+        norms = [np.linalg.norm(g.ravel()) for g in grads]  # ‖g⁽ⁱ⁾‖ per array
+        total = float(np.linalg.norm(norms))  # ‖(‖g⁽¹⁾‖, …, ‖g⁽ᵏ⁾‖)‖
     coef = min(max_norm / (total + 1e-6), 1.0)  # min(1, c / (‖g‖ + 1e-6))
     return [g * coef for g in grads], total
 

@@ -1,0 +1,229 @@
+r"""Softmax and scaled dot-product attention, from scratch in numpy and in torch.
+
+Softmax over the last axis, made stable by subtracting the row maximum (the result is unchanged
+because $e^{x_i - c} / \sum_j e^{x_j - c} = e^{x_i} / \sum_j e^{x_j}$ for any constant $c$):
+$$\operatorname{softmax}(x)_i = \frac{e^{x_i - \max_j x_j}}{\sum_j e^{x_j - \max_j x_j}}.$$
+Subtracting the *global* maximum of a score matrix (the notes, erratum 4) is also exact in real
+arithmetic, but a row whose entries all lie far below the global maximum underflows to
+$0/0 = \text{NaN}$ (below $\approx -745$ in float64, $\approx -104$ in float32).
+
+Scaled dot-product attention (缩放点积注意力) of queries $Q \in \mathbb R^{L\times d_k}$, keys
+$K \in \mathbb R^{S\times d_k}$, values $V \in \mathbb R^{S\times d_v}$:
+$$A = \operatorname{softmax}\!\Big(\frac{QK^\top}{\sqrt{d_k}} + M\Big) \in \mathbb R^{L\times S},
+\qquad \operatorname{Attention}(Q, K, V) = AV \in \mathbb R^{L\times d_v},$$
+with $M_{ij} = 0$ where query $i$ may attend to key $j$ and $-\infty$ where it may not. A boolean
+mask follows ``torch.nn.functional.scaled_dot_product_attention``: **True = keep**; a float mask
+is added to the scores. A query row with every key masked has no distribution to take; like
+torch's SDPA (measured: torch 2.13, CPU, math and flash kernels) we return a zero output row and
+zero weights there, whereas ``nn.MultiheadAttention`` returns NaN for such rows.
+
+See chapter: chapters/attention.md
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from mlnotes._checks import check_array, check_real
+
+
+def _check_logits(name: str, x) -> np.ndarray:
+    """A float array that may hold -inf (masked) but no NaN or +inf."""
+    arr = check_array(name, x, finite=False)
+    if arr.ndim == 0:
+        raise ValueError(f"{name} must have at least 1 dimension, got a scalar")
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
+    if np.any(np.isnan(arr)) or np.any(arr == np.inf):
+        raise ValueError(f"{name} must not contain NaN or +inf (-inf marks a masked entry)")
+    return arr
+
+
+def _check_axis(axis, ndim: int) -> int:
+    """A valid axis index for an array of rank ``ndim``."""
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"axis must be an integer, got {type(axis).__name__} {axis!r}")
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"axis must be in [{-ndim}, {ndim - 1}] for an array of rank {ndim}, got {axis}")
+    return int(axis)
+
+
+def softmax(x, axis=-1) -> np.ndarray:
+    """Stable softmax along ``axis`` (row max subtracted): same shape as ``x``. See chapter: chapters/attention.md"""
+    x = _check_logits("x", x)
+    axis = _check_axis(axis, x.ndim)
+    x_max = np.max(x, axis=axis, keepdims=True)  # (..., 1, ...)
+    if np.any(x_max == -np.inf):
+        raise ValueError("x has a slice along axis where every entry is -inf: softmax is 0/0 there")
+    e = np.exp(x - x_max)  # every exponent ≤ 0: no overflow, and the max term is exactly 1
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def softmax_global_max(x) -> np.ndarray:
+    """The notes' softmax over the last axis, subtracting the *global* max (erratum 4): may give NaN rows.
+
+    Shape in = shape out. Kept to show the bug; use :func:`softmax`. See chapter: chapters/attention.md
+    """
+    x = check_array("x", x)
+    if x.ndim == 0 or x.size == 0:
+        raise ValueError(f"x must be a non-empty array with at least 1 dimension, got shape {x.shape}")
+    with np.errstate(invalid="ignore", under="ignore"):
+        e = np.exp(x - np.max(x))  # rows far below the global max become all zeros
+        return e / np.sum(e, axis=-1, keepdims=True)  # 0 / 0 = NaN on those rows
+
+
+def global_max_demo_scores(dtype="float64") -> np.ndarray:
+    """A (3, 4) score matrix whose last row lies far below the global max, so the notes' softmax gives NaN there.
+
+    See chapter: chapters/attention.md
+    """
+    if dtype not in ("float64", "float32"):
+        raise ValueError(f"dtype must be 'float64' or 'float32', got {dtype!r}")
+    gap = 800.0 if dtype == "float64" else 120.0  # exp(-gap) underflows to 0 in that dtype
+    base = np.array([[2.0, 1.0, 0.5, -1.0], [0.3, 0.2, -0.4, 1.1], [1.5, -0.5, 0.0, 0.7]])  # (3, 4)
+    base[0] += gap / 2  # a query with a large norm: big scores ...
+    base[2] -= gap / 2  # ... and one whose scores are all very negative
+    return base.astype(dtype)
+
+
+def _check_qkv(q, k, v):
+    """Validate (..., L, d_k), (..., S, d_k), (..., S, d_v) with broadcastable batch axes; return arrays."""
+    q = check_array("q", q)
+    k = check_array("k", k)
+    v = check_array("v", v)
+    for name, a, want in (("q", q, "(..., L, d_k)"), ("k", k, "(..., S, d_k)"), ("v", v, "(..., S, d_v)")):
+        if a.ndim < 2:
+            raise ValueError(f"{name} must have shape {want} (at least 2 dimensions), got shape {a.shape}")
+        if a.size == 0:
+            raise ValueError(f"{name} must not be empty, got shape {a.shape}")
+    if k.shape[-1] != q.shape[-1]:
+        raise ValueError(f"q and k must share the last axis d_k, got q {q.shape} and k {k.shape}")
+    if v.shape[-2] != k.shape[-2]:
+        raise ValueError(f"k and v must have the same number of keys S (axis -2), got k {k.shape} and v {v.shape}")
+    try:
+        np.broadcast_shapes(q.shape[:-2], k.shape[:-2], v.shape[:-2])
+    except ValueError:
+        raise ValueError(f"the batch axes of q, k, v must broadcast, got q {q.shape}, k {k.shape}, v {v.shape}") from None
+    return q, k, v
+
+
+def _additive_mask(mask, scores_shape, *, is_causal: bool) -> np.ndarray | None:
+    """Turn a bool (True = keep) or float (additive) mask, or is_causal, into an additive float mask."""
+    L, S = scores_shape[-2:]
+    if is_causal:
+        if mask is not None:
+            raise ValueError("pass either mask or is_causal=True, not both (combine them with combine_masks)")
+        mask = np.tril(np.ones((L, S), dtype=bool))  # top-left aligned, as torch
+    if mask is None:
+        return None
+    m = np.asarray(mask)
+    if m.dtype == bool:
+        add = np.where(m, 0.0, -np.inf)  # (..., L, S)
+    else:
+        add = _check_logits("mask", m)
+    try:
+        ok = np.broadcast_shapes(add.shape, scores_shape) == tuple(scores_shape)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValueError(f"mask must broadcast to the scores' shape {tuple(scores_shape)} (..., L, S), "
+                         f"got shape {add.shape}")
+    return add
+
+
+def masked_softmax(scores: np.ndarray) -> np.ndarray:
+    """Softmax over the last axis where -inf marks masked keys; a fully masked row gives all zeros.
+
+    (..., L, S) -> (..., L, S). See chapter: chapters/attention.md
+    """
+    scores = _check_logits("scores", scores)
+    row_max = np.max(scores, axis=-1, keepdims=True)  # (..., L, 1)
+    row_max = np.where(np.isneginf(row_max), 0.0, row_max)  # fully masked row: keep exp(-inf) = 0
+    e = np.exp(scores - row_max)  # (..., L, S)
+    total = np.sum(e, axis=-1, keepdims=True)  # (..., L, 1)
+    return e / np.where(total > 0, total, 1.0)
+
+
+def sdpa_numpy(q, k, v, mask=None, is_causal=False, scale=None, return_weights=False):
+    """softmax(q kᵀ·scale + mask) v in numpy: (..., L, d_k), (..., S, d_k), (..., S, d_v) -> (..., L, d_v).
+
+    ``mask``: bool (True = keep) or additive float, broadcastable to (..., L, S); ``scale`` defaults to
+    1/√d_k. With ``return_weights`` also returns the (..., L, S) weights. See chapter: chapters/attention.md
+    """
+    q, k, v = _check_qkv(q, k, v)
+    if not isinstance(is_causal, (bool, np.bool_)):
+        raise TypeError(f"is_causal must be a bool, got {type(is_causal).__name__}")
+    scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else check_real("scale", scale)
+    scores = (q @ np.swapaxes(k, -1, -2)) * scale  # (..., L, S)
+    add = _additive_mask(mask, scores.shape, is_causal=bool(is_causal))
+    if add is not None:
+        scores = scores + add  # -inf where masked
+    weights = masked_softmax(scores)  # (..., L, S), rows sum to 1 (or 0 if fully masked)
+    out = weights @ v  # (..., L, d_v)
+    return (out, weights) if return_weights else out
+
+
+def sdpa_torch(q, k, v, mask=None, is_causal=False, scale=None, return_weights=False):
+    """The same attention written with torch ops (autograd works): tensors (..., L, d_k), (..., S, d_k), (..., S, d_v).
+
+    Returns (..., L, d_v) (and the (..., L, S) weights if ``return_weights``); fully masked rows give 0
+    with zero gradient, as ``torch.nn.functional.scaled_dot_product_attention``. See chapter: chapters/attention.md
+    """
+    import torch
+
+    for name, t in (("q", q), ("k", k), ("v", v)):
+        if not isinstance(t, torch.Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
+        if not t.is_floating_point():
+            raise TypeError(f"{name} must be a floating-point tensor, got dtype {t.dtype}")
+    with torch.no_grad():
+        _check_torch_shapes(q, k, v)
+    if not isinstance(is_causal, bool):
+        raise TypeError(f"is_causal must be a bool, got {type(is_causal).__name__}")
+    scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else check_real("scale", scale)
+    scores = (q @ k.transpose(-2, -1)) * scale  # (..., L, S)
+    L, S = scores.shape[-2:]
+    if is_causal:
+        if mask is not None:
+            raise ValueError("pass either mask or is_causal=True, not both (combine them with combine_masks)")
+        mask = torch.ones(L, S, dtype=torch.bool, device=q.device).tril()
+    if mask is not None:
+        mask = torch.as_tensor(mask, device=q.device)
+        if torch.broadcast_shapes(mask.shape, scores.shape) != scores.shape:
+            raise ValueError(f"mask must broadcast to the scores' shape {tuple(scores.shape)}, got {tuple(mask.shape)}")
+        if mask.dtype == torch.bool:
+            scores = scores.masked_fill(~mask, float("-inf"))  # (..., L, S)
+        else:
+            scores = scores + mask.to(scores.dtype)
+    row_max = scores.amax(dim=-1, keepdim=True).detach()  # (..., L, 1); a constant shift needs no gradient
+    row_max = torch.where(torch.isneginf(row_max), torch.zeros_like(row_max), row_max)
+    e = torch.exp(scores - row_max)  # (..., L, S)
+    total = e.sum(dim=-1, keepdim=True)  # (..., L, 1)
+    weights = e / torch.where(total > 0, total, torch.ones_like(total))  # 0 (not 0/0) on fully masked rows
+    out = weights @ v  # (..., L, d_v)
+    return (out, weights) if return_weights else out
+
+
+def _check_torch_shapes(q, k, v) -> None:
+    """Shape checks of :func:`sdpa_torch` (same rules and messages as the numpy version)."""
+    import torch
+
+    for name, t, want in (("q", q, "(..., L, d_k)"), ("k", k, "(..., S, d_k)"), ("v", v, "(..., S, d_v)")):
+        if t.dim() < 2:
+            raise ValueError(f"{name} must have shape {want} (at least 2 dimensions), got shape {tuple(t.shape)}")
+        if t.numel() == 0:
+            raise ValueError(f"{name} must not be empty, got shape {tuple(t.shape)}")
+        if not bool(torch.isfinite(t).all()):
+            raise ValueError(f"{name} must contain only finite values (no NaN or inf)")
+    if k.shape[-1] != q.shape[-1]:
+        raise ValueError(f"q and k must share the last axis d_k, got q {tuple(q.shape)} and k {tuple(k.shape)}")
+    if v.shape[-2] != k.shape[-2]:
+        raise ValueError(f"k and v must have the same number of keys S (axis -2), got k {tuple(k.shape)} "
+                         f"and v {tuple(v.shape)}")
+    try:
+        torch.broadcast_shapes(q.shape[:-2], k.shape[:-2], v.shape[:-2])
+    except RuntimeError:
+        raise ValueError(f"the batch axes of q, k, v must broadcast, got q {tuple(q.shape)}, k {tuple(k.shape)}, "
+                         f"v {tuple(v.shape)}") from None

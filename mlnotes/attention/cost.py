@@ -1,0 +1,83 @@
+r"""What attention costs, and what it buys: $O(L^2)$ time and memory for a path of length 1.
+
+A self-attention layer over $L$ tokens of width $d$ forms the $L\times L$ score matrix $QK^\top$
+($L^2 d$ multiply-adds) and the product $AV$ (another $L^2 d$): time and memory grow like $L^2$.
+Fitting $t \approx c\,L^{\alpha}$ by least squares on $\log t = \log c + \alpha \log L$ measures $\alpha$.
+
+In exchange, any two tokens are connected in one step. To connect tokens $n$ positions apart
+(maximum path length, Vaswani et al. Table 1):
+
+* attention: 1 layer;
+* a recurrent network (RNN): $n$ sequential steps (and nothing can run in parallel over time);
+* stacked convolutions of kernel $k$ (stride 1): each layer widens the receptive field (感受野) by
+  $k - 1$, so $\lceil n/(k-1)\rceil$ layers; dilated convolutions (dilation $1, k, k^2, \dots$) need
+  $\lceil \log_k(n+1)\rceil$.
+
+Per layer: attention $O(L^2 d)$, RNN $O(L d^2)$ (sequential), convolution $O(k L d^2)$.
+
+See chapter: chapters/attention.md
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from mlnotes._checks import check_array, check_int
+
+
+def time_attention(lengths=(64, 128, 256, 512, 1024), d=64, repeats=3, seed=0) -> np.ndarray:
+    """Best-of-``repeats`` wall time (seconds) of numpy attention on (L, d) inputs for each L: -> (n,). See chapter: chapters/attention.md"""
+    from mlnotes.attention.core import sdpa_numpy
+
+    lengths = check_array("lengths", lengths, ndim=1, dtype=float)
+    if lengths.size == 0 or np.any(lengths < 1) or np.any(lengths != np.round(lengths)):
+        raise ValueError(f"lengths must be a non-empty list of integers >= 1, got {lengths.tolist()}")
+    d = check_int("d", d, low=1)
+    repeats = check_int("repeats", repeats, low=1)
+    rng = np.random.default_rng(check_int("seed", seed, low=0))
+    seconds = []
+    for L in lengths.astype(int):
+        q, k, v = rng.standard_normal((3, L, d))  # 3 × (L, d)
+        best = math.inf
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            sdpa_numpy(q, k, v)
+            best = min(best, time.perf_counter() - t0)
+        seconds.append(best)
+    return np.array(seconds)
+
+
+def fit_exponent(lengths, seconds) -> float:
+    """Slope α of the least-squares line log t = log c + α log L (≈ 2 for attention). See chapter: chapters/attention.md"""
+    lengths = check_array("lengths", lengths, ndim=1)
+    seconds = check_array("seconds", seconds, ndim=1)
+    if lengths.shape != seconds.shape or lengths.size < 2:
+        raise ValueError(f"lengths and seconds must be 1-D of the same length >= 2, got {lengths.shape} and "
+                         f"{seconds.shape}")
+    if np.any(lengths <= 0) or np.any(seconds <= 0):
+        raise ValueError("lengths and seconds must be positive (a log-log fit)")
+    if np.unique(lengths).size < 2:
+        raise ValueError("lengths must hold at least two different values")
+    return float(np.polyfit(np.log(lengths), np.log(seconds), 1)[0])
+
+
+def path_lengths(distance, kernel_size=3) -> dict:
+    """Layers / steps needed to connect two tokens ``distance`` apart: attention, RNN, conv, dilated conv. See chapter: chapters/attention.md"""
+    n = check_int("distance", distance, low=1)
+    k = check_int("kernel_size", kernel_size, low=2)
+    dilated, reach = 0, 0
+    while reach < n:  # dilations 1, k, k², …: reach grows to k^m − 1
+        reach += (k - 1) * k**dilated
+        dilated += 1
+    return {"attention": 1, "rnn": n, "conv": math.ceil(n / (k - 1)), "dilated conv": dilated}
+
+
+def layer_costs(L, d, kernel_size=3) -> dict:
+    """Multiply-adds of one layer over L tokens of width d: attention 2L²d, RNN Ld², conv kLd². See chapter: chapters/attention.md"""
+    L = check_int("L", L, low=1)
+    d = check_int("d", d, low=1)
+    k = check_int("kernel_size", kernel_size, low=1)
+    return {"attention": 2 * L * L * d, "rnn": L * d * d, "conv": k * L * d * d}

@@ -1,0 +1,219 @@
+"""Figures of the Optimizers chapter: pure ``draw(ax, ...)`` functions for explore() widgets.
+
+Heavy numbers (trajectories, moment traces) are computed once per hyperparameter setting and
+cached, never at import. See chapter: chapters/optimizers.md
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from matplotlib.ticker import NullLocator
+
+from mlnotes.optim import SGD, Adam, Quadratic, RMSprop, Rosenbrock, Saddle, run, warmup_cosine_schedule
+from mlnotes.optim import errata
+
+RIGHT, WRONG, GREY = "#1f5f8b", "#c0392b", "#999999"
+T_MAX = 200  # steps shown in the bias-correction figure
+
+
+# -- Adam bias correction --------------------------------------------------------------------
+@lru_cache(maxsize=None)
+def adam_moments(beta1: float, beta2: float, steps: int = T_MAX, seed: int = 0):
+    """Raw and bias-corrected moments of Adam on a noisy gradient stream g ~ N(1, 0.5²).
+
+    Returns arrays over t = 1..steps: m, m̂, v, v̂, the corrected step |Δθ|/lr and the step
+    without correction, each of shape (steps,).
+    """
+    grads = 1.0 + 0.5 * np.random.default_rng(seed).standard_normal(steps)
+    p = np.zeros(1)
+    opt = Adam([p], lr=1.0, betas=(beta1, beta2))
+    rows = []
+    for g in grads:
+        before = p.copy()
+        opt.step([np.array([g])])
+        m, v, t = opt.state[0]["m"][0], opt.state[0]["v"][0], opt.t
+        raw_step = m / (np.sqrt(v) + opt.eps)  # what Adam would do without bias correction
+        rows.append((m, m / (1 - beta1**t), v, v / (1 - beta2**t), abs(p[0] - before[0]), raw_step))
+    return tuple(np.array(col) for col in zip(*rows))
+
+
+def draw_adam_bias_correction(axes, beta1, beta2, t):
+    """Adam's raw vs bias-corrected moments (left) and the step they give (right) over steps 1 to 200."""
+    m, m_hat, v, v_hat, step, raw_step = adam_moments(beta1, beta2)
+    ts = np.arange(1, len(m) + 1)
+    left, right = axes
+    left.plot(ts, m, color=GREY, label="raw m, √v")
+    left.plot(ts, m_hat, color=RIGHT, label="corrected m̂, √v̂")
+    left.plot(ts, np.sqrt(v), color=GREY, ls="--")
+    left.plot(ts, np.sqrt(v_hat), color=RIGHT, ls="--")
+    right.plot(ts, step, color=RIGHT, label="m̂/(√v̂+ε)")
+    right.plot(ts, raw_step, color=GREY, label="m/(√v+ε)")
+    k = t - 1
+    left.set(ylim=(0, 1.6), title=f"t = {t}:  m = {m[k]:.2f} → m̂ = {m_hat[k]:.2f},  √v = {np.sqrt(v[k]):.2f} → "
+             f"√v̂ = {np.sqrt(v_hat[k]):.2f}")
+    right.set(ylim=(0, 3.5), title=f"step / lr at t = {t}: {step[k]:.2f} corrected, {raw_step[k]:.2f} raw")
+    for ax in axes:
+        ax.set(xscale="log", xlim=(1, T_MAX), xlabel="step t")
+        ax.xaxis.set_minor_locator(NullLocator())
+        ax.title.set_fontsize(8)
+        ax.axvline(t, color="k", lw=0.8, ls=":")
+        ax.grid(alpha=0.3)
+        ax.legend(loc="upper right", fontsize=7, frameon=False)
+
+
+# -- trajectories -------------------------------------------------------------------------------
+LANDSCAPES = {
+    # name: (landscape, start, view box (x0, x1, y0, y1), steps, minimum)
+    "ill-conditioned quadratic": (Quadratic(a=1.0, b=25.0), np.array([-4.0, 1.5]), (-4.5, 1.5, -2.0, 2.0), 60, (0, 0)),
+    "Rosenbrock": (Rosenbrock(), np.array([-1.2, 1.0]), (-1.6, 1.6, -0.6, 1.6), 300, (1, 1)),
+}
+# Base learning rates per (landscape, optimizer), from a scan: at lr_scale = 1 each one makes
+# progress; × 3 makes plain SGD diverge on both landscapes; × 0.3 is visibly slow.
+BASE_LR = {
+    "ill-conditioned quadratic": {"SGD": 0.03, "Momentum": 0.01, "RMSProp": 0.03, "Adam": 0.1},
+    "Rosenbrock": {"SGD": 2e-3, "Momentum": 1e-3, "RMSProp": 0.03, "Adam": 0.1},
+}
+
+
+def make_optimizer(name: str, lr: float, beta: float):
+    """A factory ``params -> optimizer`` for the trajectory figure (β: momentum / Adam's β₁)."""
+    if name == "SGD":
+        return lambda ps: SGD(ps, lr=lr)
+    if name == "Momentum":
+        return lambda ps: SGD(ps, lr=lr, momentum=beta)
+    if name == "RMSProp":
+        return lambda ps: RMSprop(ps, lr=lr, alpha=0.99)
+    if name == "Adam":
+        return lambda ps: Adam(ps, lr=lr, betas=(beta, 0.999))
+    raise ValueError(f"optimizer must be SGD, Momentum, RMSProp or Adam, got {name!r}")
+
+
+@lru_cache(maxsize=None)
+def trajectory(landscape: str, optimizer: str, lr_scale: float, beta: float) -> np.ndarray:
+    """The path (k, 2) of one optimizer on one landscape, with lr = lr_scale × BASE_LR."""
+    land, x0, _, steps, _ = LANDSCAPES[landscape]
+    return run(make_optimizer(optimizer, lr_scale * BASE_LR[landscape][optimizer], beta), land, x0, steps)
+
+
+@lru_cache(maxsize=None)
+def _contours(landscape: str):
+    land, _, (x0, x1, y0, y1), _, _ = LANDSCAPES[landscape]
+    X, Y = np.meshgrid(np.linspace(x0, x1, 160), np.linspace(y0, y1, 120))
+    Z = land.value(np.stack([X, Y], axis=-1))
+    return X, Y, np.log1p(Z)
+
+
+def draw_trajectories(ax, landscape, optimizer, lr_scale, beta):
+    """An optimizer's path over the loss contours, with its final loss (or divergence) in the title."""
+    land, _, (x0, x1, y0, y1), steps, minimum = LANDSCAPES[landscape]
+    path = trajectory(landscape, optimizer, lr_scale, beta)
+    ax.contour(*_contours(landscape), levels=12, colors=GREY, linewidths=0.5)
+    shown = path[np.all(np.abs(path) < 50, axis=1)]
+    ax.plot(shown[:, 0], shown[:, 1], ".-", color=RIGHT, ms=2.5, lw=1)
+    ax.plot(*path[0], "o", color="k", ms=4)
+    ax.plot(*minimum, "*", color=WRONG, ms=9)
+    ax.set(xlim=(x0, x1), ylim=(y0, y1), xticks=[], yticks=[])
+    lr = lr_scale * BASE_LR[landscape][optimizer]
+    hyper = f"lr = {lr:g}" + (f", β = {beta:g}" if optimizer in ("Momentum", "Adam") else " (β unused)")
+    loss = land.value(path)
+    outcome = "DIVERGED" if len(path) < steps + 1 else f"loss after {steps} steps: {loss[-1]:.1e}"
+    ax.set_title(f"{optimizer}, {hyper} — {outcome}", fontsize=8, color=WRONG if outcome == "DIVERGED" else "k")
+
+
+# -- warmup + cosine ----------------------------------------------------------------------------
+def draw_schedule(ax, warmup_steps, total_steps):
+    """Learning rate per step: linear warmup, then cosine decay to zero."""
+    lr = warmup_cosine_schedule(base_lr=1.0, warmup_steps=warmup_steps, total_steps=total_steps)
+    steps = np.arange(len(lr))
+    ax.plot(steps, lr, color=RIGHT)
+    ax.axvspan(0, warmup_steps, color=RIGHT, alpha=0.12, label=f"warmup: {warmup_steps} steps")
+    ax.set(xlim=(0, 5000), ylim=(0, 1.05), xlabel="step", ylabel="lr / base lr",
+           title=f"warmup {warmup_steps} steps, cosine decay until step {total_steps}")
+    ax.legend(loc="upper right", frameon=False)
+    ax.grid(alpha=0.3)
+
+
+# -- saddle point -------------------------------------------------------------------------------
+SADDLE_START, SADDLE_LR, SADDLE_STEPS = np.array([1.0, 1e-4]), 0.05, 110
+
+
+def escape_step(path: np.ndarray, radius: float = 1.0):
+    """First step at which |y| exceeds ``radius`` (None if it never does)."""
+    hits = np.nonzero(np.abs(path[:, 1]) > radius)[0]
+    return int(hits[0]) if len(hits) else None
+
+
+@lru_cache(maxsize=None)
+def saddle_paths(beta: float):
+    """GD and momentum paths on f = x² − y² from just off the stable manifold."""
+    gd = run(lambda ps: SGD(ps, lr=SADDLE_LR), Saddle(), SADDLE_START, SADDLE_STEPS)
+    mom = run(lambda ps: SGD(ps, lr=SADDLE_LR, momentum=beta), Saddle(), SADDLE_START, SADDLE_STEPS)
+    return gd, mom
+
+
+def draw_saddle(axes, beta):
+    """Gradient descent vs momentum leaving the saddle of x² − y² (path, and |y| per step)."""
+    gd, mom = saddle_paths(beta)
+    left, right = axes
+    X, Y = np.meshgrid(np.linspace(-1.2, 1.2, 100), np.linspace(-1.5, 1.5, 100))
+    left.contour(X, Y, X**2 - Y**2, levels=16, colors=GREY, linewidths=0.5)
+    for path, color, name in ((gd, GREY, "GD"), (mom, RIGHT, f"momentum β = {beta:g}")):
+        shown = path[np.abs(path[:, 1]) < 1.5]
+        left.plot(shown[:, 0], shown[:, 1], ".-", ms=2, lw=1, color=color, label=name)
+        right.plot(np.abs(path[:, 1]), color=color, label=f"{name}: escapes at step {escape_step(path)}")
+    left.plot(0, 0, "x", color=WRONG, ms=8)
+    left.set(xlim=(-1.2, 1.2), ylim=(-1.5, 1.5), xticks=[-1, 0, 1], yticks=[-1, 0, 1], title="f = x² − y²")
+    left.legend(loc="lower left", fontsize=7, frameon=False)
+    right.axhline(1.0, color="k", lw=0.6, ls=":")
+    right.set(yscale="log", xlim=(0, SADDLE_STEPS), ylim=(1e-5, 1e2), xlabel="step", ylabel="|y|")
+    right.yaxis.set_minor_locator(NullLocator())
+    right.legend(loc="upper left", fontsize=7, frameon=False)
+    right.grid(alpha=0.3)
+
+
+# -- errata -----------------------------------------------------------------------------------
+ERRATA = ("3: momentum update", "8: RMSProp σ", "9: Adam bias correction", "10: Adam has no warmup")
+
+
+def draw_erratum(ax, erratum, notes):
+    """One of the notes' optimizer mistakes: the right version, and (toggle) the notes' version."""
+    if erratum == ERRATA[0]:
+        quad = lambda w: 2 * w  # noqa: E731  f(w) = w², f'(w) = 2w
+        right = errata.momentum_right(quad, 3.0, lr=0.05, beta=0.9, steps=60)
+        ax.plot(right, color=RIGHT, label="w ← w + v (right)")
+        if notes:
+            ax.plot(errata.momentum_as_in_notes(quad, 3.0, lr=0.05, beta=0.9, steps=60), color=WRONG, ls="--",
+                    label="v ← w + v (notes): w never moves")
+        ax.set(xscale="linear", yscale="linear", xlim=(0, 60), ylim=(-3.5, 3.5), xlabel="step", ylabel="w",
+               title="momentum on f(w) = w²")
+    elif erratum == ERRATA[1]:
+        grads = 0.01 * np.random.default_rng(0).standard_normal(2000)
+        ax.plot(errata.rmsprop_sigma(grads, beta2=0.99), color=RIGHT, label="σ² EMA of g² (right)")
+        if notes:
+            ax.plot(errata.rmsprop_sigma(grads, beta2=0.99, as_in_notes=True), color=WRONG, ls="--",
+                        label="no square inside the EMA (notes)")
+        ax.axhline(0.01, color="k", lw=0.6, ls=":")
+        ax.set(xscale="linear", yscale="log", xlim=(0, 2000), ylim=(1e-4, 3), xlabel="step", ylabel="σ",
+               title="RMSProp's σ for gradients of size 0.01")
+    elif erratum == ERRATA[2]:
+        grads = np.ones(300)
+        ax.plot(np.arange(1, 301), np.abs(errata.adam_updates(grads, lr=1e-3)) / 1e-3, color=RIGHT,
+                label="v̂ = v/(1−β₂ᵗ), then √ (right)")
+        if notes:
+            ax.plot(np.arange(1, 301), np.abs(errata.adam_updates(grads, lr=1e-3, as_in_notes=True)) / 1e-3,
+                    color=WRONG, ls="--", label="σ/(1−β₂ᵗ) and raw m (notes)")
+        ax.set(xscale="log", yscale="linear", xlim=(1, 300), ylim=(0, 1.2), xlabel="step t", ylabel="|Δθ| / lr",
+               title="Adam's step for a constant gradient")
+    else:
+        steps = np.arange(1, 301)
+        ax.plot(steps, errata.adam_step_sizes_constant_grad(300) / 1e-3, color=RIGHT,
+                label="torch-style Adam: full step from t = 1")
+        if notes:
+            ramp = warmup_cosine_schedule(base_lr=1.0, warmup_steps=100, total_steps=300)[1:]
+            ax.plot(steps, ramp, color=WRONG, ls="--", label="warmup: a schedule you add on top")
+        ax.set(xscale="linear", yscale="linear", xlim=(1, 300), ylim=(0, 1.2), xlabel="step t", ylabel="|Δθ| / lr",
+               title="'Adam = RMSProp + momentum + warmup'?")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right" if erratum != ERRATA[0] else "upper right", fontsize=8, frameon=False)

@@ -1,0 +1,182 @@
+r"""ROC and precision–recall curves, and AUC computed three ways, equal to ``sklearn.metrics``.
+
+A score $s$ and a threshold $\tau$ predict positive when $s \ge \tau$. Sweeping $\tau$ down over
+the distinct scores gives, with $M$ positives and $N$ negatives,
+$$\mathrm{TPR}(\tau) = \frac{TP(\tau)}{M},\qquad \mathrm{FPR}(\tau) = \frac{FP(\tau)}{N},\qquad
+P(\tau) = \frac{TP(\tau)}{TP(\tau) + FP(\tau)},\qquad R(\tau) = \mathrm{TPR}(\tau).$$
+The ROC curve (ROC 曲线) joins $(\mathrm{FPR}, \mathrm{TPR})$ from $(0, 0)$ (threshold $+\infty$)
+to $(1, 1)$. The area under it, AUC, equals
+
+1. the trapezoid rule over the ROC points, $\sum_k \tfrac12(\mathrm{FPR}_{k+1} - \mathrm{FPR}_k)
+   (\mathrm{TPR}_{k+1} + \mathrm{TPR}_k)$ (a tie block is a diagonal segment, hence ½);
+2. the rank (Mann–Whitney) formula with ranks $r_i$ in **ascending** score order (lowest
+   score = rank 1; tied scores share their average rank):
+   $$\mathrm{AUC} = \frac{\sum_{i:\,y_i=1} r_i - M(M+1)/2}{M N};$$
+   ranking in descending order instead (the notes' wording) gives exactly $1 - \mathrm{AUC}$,
+   since a descending rank is $n + 1 - r_i$;
+3. the probability that a random positive outranks a random negative, ties counting ½:
+   $$\mathrm{AUC} = \Pr(s^+ > s^-) + \tfrac12\Pr(s^+ = s^-) = \frac{1}{MN}\sum_{i:\,y_i=1}
+   \sum_{j:\,y_j=0}\Big(\mathbb 1[s_i > s_j] + \tfrac12\mathbb 1[s_i = s_j]\Big),$$
+   by exact pair counting or by Monte Carlo over $K$ random pairs (standard error
+   $\le 1/(2\sqrt K)$).
+
+AUC depends only on the order of the scores, so any strictly increasing transform leaves it
+unchanged. Average precision is the step-function area under the PR curve,
+$\mathrm{AP} = \sum_k (R_k - R_{k-1})\,P_k$ (no interpolation), as in sklearn.
+
+See chapter: chapters/metrics.md
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mlnotes._checks import check_array, check_int, check_real
+from mlnotes.metrics._validate import check_binary_scores
+
+
+def _binary_clf_curve(t: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """FP and TP counts at each distinct score, thresholds descending: (n,), (n,) -> 3 × (T,)."""
+    order = np.argsort(-s, kind="stable")  # (n,) highest score first
+    s_sorted, t_sorted = s[order], t[order]
+    last = np.r_[np.flatnonzero(np.diff(s_sorted)), len(s) - 1]  # (T,) last index of each tie block
+    tps = np.cumsum(t_sorted)[last].astype(float)  # (T,) positives with s >= threshold
+    fps = 1.0 + last - tps  # (T,) the rest of the samples above the threshold
+    return fps, tps, s_sorted[last]
+
+
+def roc_curve(y_true, y_score, *, drop_intermediate=False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """ROC points: (n,) labels in {0, 1}, (n,) scores -> fpr, tpr, thresholds, each (T + 1,).
+
+    ``thresholds[0]`` is +inf (nothing predicted positive). ``drop_intermediate`` drops
+    collinear points exactly as sklearn does (its default is True, ours False: every threshold).
+    See chapter: chapters/metrics.md
+    """
+    t, s = check_binary_scores(y_true, y_score, need_both=True)
+    fps, tps, thresholds = _binary_clf_curve(t, s)
+    if drop_intermediate and len(fps) > 2:
+        keep = np.r_[True, np.logical_or(np.diff(fps, 2), np.diff(tps, 2)), True]  # corners only
+        fps, tps, thresholds = fps[keep], tps[keep], thresholds[keep]
+    fps, tps = np.r_[0.0, fps], np.r_[0.0, tps]  # start at (0, 0)
+    return fps / fps[-1], tps / tps[-1], np.r_[np.inf, thresholds.astype(float)]
+
+
+def precision_recall_curve(y_true, y_score, *, drop_intermediate=False):
+    """PR points: (n,) labels, (n,) scores -> precision (T + 1,), recall (T + 1,), thresholds (T,) ascending.
+
+    The last point is (recall 0, precision 1) with no threshold, as in sklearn.
+    See chapter: chapters/metrics.md
+    """
+    t, s = check_binary_scores(y_true, y_score, need_both=False)
+    fps, tps, thresholds = _binary_clf_curve(t, s)
+    if drop_intermediate and len(fps) > 2:
+        keep = np.r_[True, np.logical_or(np.diff(tps[:-1]), np.diff(tps[1:])), True]
+        fps, tps, thresholds = fps[keep], tps[keep], thresholds[keep]
+    prec = tps / (tps + fps)  # (T,) never 0/0: each threshold is a score, so TP + FP >= 1
+    rec = tps / tps[-1]  # (T,)
+    return np.r_[prec[::-1], 1.0], np.r_[rec[::-1], 0.0], thresholds[::-1].astype(float)
+
+
+def average_precision(y_true, y_score) -> float:
+    """Average precision Σ (R_k − R_{k−1}) P_k, the step area under the PR curve: (n,), (n,) -> float.
+
+    See chapter: chapters/metrics.md
+    """
+    prec, rec, _ = precision_recall_curve(y_true, y_score)
+    return float(max(0.0, -np.sum(np.diff(rec) * prec[:-1])))
+
+
+def auc_trapezoid(y_true, y_score) -> float:
+    """AUC by the trapezoid rule over every ROC point: (n,) labels, (n,) scores -> float.
+
+    See chapter: chapters/metrics.md
+    """
+    fpr, tpr, _ = roc_curve(y_true, y_score)
+    return float(np.trapezoid(tpr, fpr))
+
+
+def rank_average(x) -> np.ndarray:
+    """1-based ranks in ascending order, ties sharing their average rank: (n,) -> (n,) float.
+
+    Equals ``scipy.stats.rankdata(x, method="average")``. See chapter: chapters/metrics.md
+    """
+    x = check_array("x", x, ndim=1)
+    order = np.argsort(x, kind="stable")  # (n,)
+    xs = x[order]
+    starts = np.r_[True, xs[1:] != xs[:-1]]  # (n,) first element of each tie block
+    first = np.flatnonzero(starts)  # (G,) 0-based start of each block
+    counts = np.diff(np.r_[first, len(x)])  # (G,)
+    block_rank = first + (counts + 1) / 2  # (G,) mean of ranks first+1 … first+count
+    ranks = np.empty(len(x))
+    ranks[order] = block_rank[np.cumsum(starts) - 1]
+    return ranks
+
+
+def auc_rank(y_true, y_score, *, order="ascending") -> float:
+    """AUC by the rank (Mann–Whitney) formula: (n,), (n,) -> float.
+
+    ``order="ascending"`` (lowest score = rank 1) is right; ``"descending"`` is the notes'
+    wording (erratum 14) and returns 1 − AUC. See chapter: chapters/metrics.md
+    """
+    t, s = check_binary_scores(y_true, y_score, need_both=True)
+    if order not in ("ascending", "descending"):
+        raise ValueError(f"order must be 'ascending' or 'descending', got {order!r}")
+    ranks = rank_average(s if order == "ascending" else -s)  # (n,)
+    m = int(t.sum())
+    n = len(t) - m
+    return float((ranks[t == 1].sum() - m * (m + 1) / 2) / (m * n))
+
+
+def auc_pairs(y_true, y_score, *, chunk=2048) -> float:
+    """AUC as P(positive outranks negative), ties ½, counting all M·N pairs exactly: (n,), (n,) -> float.
+
+    See chapter: chapters/metrics.md
+    """
+    t, s = check_binary_scores(y_true, y_score, need_both=True)
+    chunk = check_int("chunk", chunk, low=1)
+    pos, neg = s[t == 1], s[t == 0]  # (M,), (N,)
+    wins = ties = 0
+    for start in range(0, len(pos), chunk):  # bounded memory: (chunk, N) at a time
+        block = pos[start:start + chunk, None]  # (c, 1)
+        wins += int(np.sum(block > neg))
+        ties += int(np.sum(block == neg))
+    return (wins + 0.5 * ties) / (len(pos) * len(neg))
+
+
+def auc_monte_carlo(y_true, y_score, *, n_pairs=100_000, seed=0) -> float:
+    """AUC estimated from n_pairs random (positive, negative) pairs, ties ½: (n,), (n,) -> float.
+
+    Standard error <= 1 / (2 sqrt(n_pairs)) (0.0016 for the default). See chapter: chapters/metrics.md
+    """
+    t, s = check_binary_scores(y_true, y_score, need_both=True)
+    n_pairs = check_int("n_pairs", n_pairs, low=1)
+    seed = check_int("seed", seed, low=0)
+    pos, neg = s[t == 1], s[t == 0]
+    rng = np.random.default_rng(seed)
+    sp = pos[rng.integers(len(pos), size=n_pairs)]  # (K,)
+    sn = neg[rng.integers(len(neg), size=n_pairs)]  # (K,)
+    return float(np.mean((sp > sn) + 0.5 * (sp == sn)))
+
+
+def predict_at(y_score, threshold) -> np.ndarray:
+    """Hard predictions 1[score >= threshold]: (n,) -> (n,) int64 in {0, 1}.
+
+    See chapter: chapters/metrics.md
+    """
+    s = check_array("y_score", y_score, ndim=1)
+    threshold = check_real("threshold", threshold)
+    return (s >= threshold).astype(np.int64)
+
+
+def operating_point(y_true, y_score, threshold) -> dict:
+    """FPR, TPR (= recall) and precision of the rule score >= threshold: (n,), (n,), float -> dict of floats.
+
+    Precision is 0.0 when nothing is predicted positive. See chapter: chapters/metrics.md
+    """
+    t, s = check_binary_scores(y_true, y_score, need_both=True)
+    pred = predict_at(s, threshold)  # (n,)
+    tp = int(np.sum(pred & t))
+    fp = int(np.sum(pred & (1 - t)))
+    m = int(t.sum())
+    return {"fpr": fp / (len(t) - m), "tpr": tp / m, "recall": tp / m,
+            "precision": tp / (tp + fp) if tp + fp else 0.0}

@@ -1,0 +1,172 @@
+r"""Measured facts about normalization layers: erratum 11, small batches, padding, what γ and β can undo.
+
+**Erratum 11.** The notes write the running mean as $\bar\mu \leftarrow p\,\bar\mu + (1-p)\,\mu_t$ with
+$p = 0.1$: the new batch then gets weight $0.9$. PyTorch's ``momentum=0.1`` means
+$\bar\mu \leftarrow 0.9\,\bar\mu + 0.1\,\mu_t$. From $\bar\mu_0 = 0$ and a constant batch mean $\mu$:
+$$\text{torch: } \bar\mu_k = \mu\,(1-0.9^k),\qquad \text{notes: } \bar\mu_k = \mu\,(1-0.1^k).$$
+At steady state, with batch means of standard deviation $s$, an EMA with new-batch weight $\alpha$
+has standard deviation $s\sqrt{\alpha/(2-\alpha)}$: $0.23\,s$ for torch, $0.91\,s$ for the notes — the
+notes' running mean is almost just the last batch mean.
+
+**Small batches.** For a batch of $B$ draws from $\mathcal N(\mu, \sigma^2)$:
+$\mathbb E|\mu_B-\mu|/\sigma = \sqrt{2/(\pi B)}$; the biased variance of one value is $0$.
+
+**γ and β can undo the normalization:** with $\gamma = \sqrt{\sigma_B^2+\epsilon}$ and $\beta = \mu_B$,
+train-mode BatchNorm returns its input.
+
+See chapter: chapters/normalization.md
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mlnotes._checks import check_array, check_int, check_real
+from mlnotes.norms.batchnorm import BatchNorm
+from mlnotes.norms.core import check_eps, standardize_over
+
+BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256)
+
+
+def ema_update(running, batch, momentum=0.1, *, notes=False):
+    """One running-statistic update: torch (1−m)·running + m·batch, or the notes' p·running + (1−p)·batch (p = m).
+
+    Works elementwise on floats or arrays. See chapter: chapters/normalization.md
+    """
+    m = check_real("momentum", momentum, low=0.0, high=1.0)
+    running, batch = check_array("running", running), check_array("batch", batch)
+    new = m * running + (1 - m) * batch if notes else (1 - m) * running + m * batch
+    return float(new) if new.ndim == 0 else new
+
+
+def running_mean_trajectory(batch_means, momentum=0.1, *, notes=False, init=0.0) -> np.ndarray:
+    """Running mean after each of the T batch means (T,), starting from init: shape (T+1,).
+
+    See chapter: chapters/normalization.md
+    """
+    means = check_array("batch_means", batch_means, ndim=1)
+    r = [check_real("init", init)]
+    for mu in means:
+        r.append(ema_update(r[-1], mu, momentum, notes=notes))
+    return np.array(r)
+
+
+def ema_noise(momentum=0.1, *, notes=False, batch_size: int = 16, steps: int = 20000, seed: int = 0) -> dict:
+    """Std of the steady-state running mean over batches of N(0, 1): measured and theory s·√(α/(2−α)).
+
+    α is the new-batch weight (m for torch, 1 − p for the notes). See chapter: chapters/normalization.md
+    """
+    m = check_real("momentum", momentum, low=0.0, high=1.0)
+    b = check_int("batch_size", batch_size, low=1)
+    steps = check_int("steps", steps, low=200)
+    rng = np.random.default_rng(check_int("seed", seed, low=0))
+    means = rng.standard_normal((steps, b)).mean(axis=1)  # (steps,) batch means, std s = 1/√B
+    traj = running_mean_trajectory(means, m, notes=notes)[steps // 2:]  # drop the warm-up half
+    alpha = 1 - m if notes else m
+    return {"measured": float(traj.std()), "theory": float(np.sqrt(alpha / (2 - alpha)) / np.sqrt(b)),
+            "batch_mean_std": float(1 / np.sqrt(b))}
+
+
+def batch_stat_error(batch_sizes=BATCH_SIZES, n_trials: int = 4000, seed: int = 0) -> dict:
+    """Mean |μ_B − μ|/σ and |σ²_B − σ²|/σ² (biased σ²_B) over n_trials batches of N(3, 2²), per batch size.
+
+    Returns arrays of len(batch_sizes): "mean_err", "var_err", "mean_err_theory" = √(2/(πB)).
+    See chapter: chapters/normalization.md
+    """
+    sizes = _check_sizes(batch_sizes, low=1)
+    n_trials = check_int("n_trials", n_trials, low=10)
+    rng = np.random.default_rng(check_int("seed", seed, low=0))
+    mu, sigma = 3.0, 2.0
+    mean_err, var_err = [], []
+    for b in sizes:
+        x = mu + sigma * rng.standard_normal((n_trials, b))  # (trials, B)
+        mean_err.append(np.mean(np.abs(x.mean(axis=1) - mu)) / sigma)
+        var_err.append(np.mean(np.abs(x.var(axis=1) - sigma**2)) / sigma**2)
+    sizes_f = np.array(sizes, dtype=float)
+    return {"batch_sizes": np.array(sizes), "mean_err": np.array(mean_err), "var_err": np.array(var_err),
+            "mean_err_theory": np.sqrt(2 / (np.pi * sizes_f))}
+
+
+def bn_train_eval_gap(batch_sizes=BATCH_SIZES[1:], num_features: int = 4, warmup: int = 200, n_trials: int = 100,
+                      seed: int = 0) -> np.ndarray:
+    """Mean |y_train − y_eval| of a BatchNorm trained ``warmup`` steps at each batch size, on fresh batches.
+
+    Inputs ~ N(3, 2²) per feature; γ = 1, β = 0, momentum 0.1. Returns (len(batch_sizes),).
+    Batch size 1 is refused, as by torch (one value has no variance). See chapter: chapters/normalization.md
+    """
+    sizes = _check_sizes(batch_sizes, low=2)
+    c = check_int("num_features", num_features, low=1)
+    warmup, n_trials = check_int("warmup", warmup, low=1), check_int("n_trials", n_trials, low=1)
+    rng = np.random.default_rng(check_int("seed", seed, low=0))
+    gaps = []
+    for b in sizes:
+        bn = BatchNorm(c)
+        for _ in range(warmup):
+            bn.forward(3.0 + 2.0 * rng.standard_normal((b, c)))  # (B, C): learn running stats
+        total = 0.0
+        for _ in range(n_trials):
+            x = 3.0 + 2.0 * rng.standard_normal((b, c))
+            y_train = bn.train().forward(x)  # batch statistics (also nudges the running stats, as in torch)
+            y_eval = bn.eval().forward(x)  # running statistics
+            total += np.mean(np.abs(y_train - y_eval))
+        gaps.append(total / n_trials)
+    return np.array(gaps)
+
+
+def _check_sizes(batch_sizes, low: int) -> tuple:
+    if isinstance(batch_sizes, (str, bytes)) or not hasattr(batch_sizes, "__iter__"):
+        raise TypeError(f"batch_sizes must be a list of integers, got {type(batch_sizes).__name__}")
+    sizes = tuple(check_int("batch_sizes", b, low=low) for b in batch_sizes)
+    if not sizes:
+        raise ValueError("batch_sizes must not be empty")
+    return sizes
+
+
+def identity_affine_params(x, eps: float = 1e-5):
+    """γ = √(σ²_B + eps), β = μ_B per channel of x (N, C, *): with them train-mode BatchNorm returns x; (C,), (C,).
+
+    See chapter: chapters/normalization.md
+    """
+    x = check_array("x", x)
+    if x.ndim < 2 or x.size == 0:
+        raise ValueError(f"x must have shape (N, C, *) and not be empty, got {x.shape}")
+    axes = (0,) + tuple(range(2, x.ndim))
+    _, mean, var = standardize_over(x, axes, check_eps(eps))
+    return np.sqrt(var.ravel() + eps), mean.ravel()
+
+
+def padding_pollution(d: int = 8, short: int = 4, companion: tuple = (5, 40), seed: int = 0) -> dict:
+    """How much the outputs for one short sentence change when its batch-mate is longer (more padding).
+
+    A sentence of ``short`` tokens (d features) is batched with a sentence of ``companion[0]``
+    tokens, then of ``companion[1]`` tokens; shorter sequences are zero-padded to the longest.
+    Returns max |Δ| of the short sentence's real-token outputs for BatchNorm over all positions
+    (padding included), BatchNorm over real tokens only (masked), and LayerNorm (0: per token),
+    plus the padding fraction of each batch. See chapter: chapters/normalization.md
+    """
+    d, short = check_int("d", d, low=2), check_int("short", short, low=1)
+    if not isinstance(companion, (tuple, list)) or len(companion) != 2:
+        raise ValueError(f"companion must be a pair of lengths, got {companion!r}")
+    lengths = [check_int("companion", n, low=1) for n in companion]
+    rng = np.random.default_rng(check_int("seed", seed, low=0))
+    offset = rng.normal(0.0, 2.0, d)  # (d,) embedding features are not centred
+    sentence = offset + rng.standard_normal((short, d))  # (short, d)
+    outs = {"batchnorm": [], "batchnorm_masked": [], "layernorm": []}
+    pad_fraction = []
+    for n in lengths:
+        other = offset + rng.standard_normal((n, d))  # (n, d)
+        t = max(n, short)
+        batch = np.zeros((2, t, d))  # (B=2, T, d), zero padding
+        batch[0, :short], batch[1, :n] = sentence, other
+        mask = np.zeros((2, t), dtype=bool)
+        mask[0, :short], mask[1, :n] = True, True
+        pad_fraction.append(1 - mask.mean())
+        flat = batch.reshape(-1, d)  # (B·T, d): BatchNorm1d over every position
+        outs["batchnorm"].append(standardize_over(flat, (0,), 1e-5)[0].reshape(batch.shape)[0, :short])
+        real = flat[mask.ravel()]  # (real tokens, d)
+        mean, var = real.mean(axis=0), real.var(axis=0)
+        outs["batchnorm_masked"].append((sentence - mean) / np.sqrt(var + 1e-5))
+        outs["layernorm"].append(standardize_over(batch, (2,), 1e-5)[0][0, :short])  # per token
+    result = {k: float(np.max(np.abs(v[1] - v[0]))) for k, v in outs.items()}
+    result["pad_fraction"] = tuple(float(p) for p in pad_fraction)
+    return result
