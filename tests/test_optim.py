@@ -72,7 +72,8 @@ def _run_both(ours_cls, torch_cls, kw, *, seed, dtype, kind, steps=STEPS):
 @pytest.mark.parametrize("kind", ["noise", "quadratic"])
 @pytest.mark.parametrize("ours_cls, torch_cls, kw", CONFIGS, ids=IDS)
 def test_optimizer_equals_torch_float64(ours_cls, torch_cls, kw, kind):
-    ours, theirs = _run_both(ours_cls, torch_cls, kw, seed=CONFIGS.index((ours_cls, torch_cls, kw)), dtype=np.float64, kind=kind)
+    seed = CONFIGS.index((ours_cls, torch_cls, kw))
+    ours, theirs = _run_both(ours_cls, torch_cls, kw, seed=seed, dtype=np.float64, kind=kind)
     for p, tp in zip(ours, theirs):
         np.testing.assert_allclose(p, tp, rtol=1e-10, atol=1e-12)
 

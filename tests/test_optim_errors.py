@@ -65,6 +65,8 @@ BAD = [
     ("params a generator", lambda: SGD((p for p in P()), lr=0.1), TypeError, r"params must be a list"),
     ("params hold a list", lambda: Adam([[1.0, 2.0]]), TypeError, r"params\[0\] must be a numpy array"),
     ("params int dtype", lambda: Adam([np.zeros(3, dtype=int)]), ValueError, r"params\[0\] must be a float array"),
+    ("params read-only", lambda: SGD([np.broadcast_to(np.zeros(1), (3,))], lr=0.1), ValueError,
+     r"params\[0\] must be writeable"),
     ("params nan", lambda: Adam([np.zeros(2), np.array([np.nan])]), ValueError, r"params\[1\] must contain only finite"),
     ("params inf", lambda: RMSprop([np.array([np.inf])]), ValueError, r"params\[0\] must contain only finite"),
     # gradients

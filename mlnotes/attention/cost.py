@@ -29,7 +29,7 @@ from mlnotes._checks import check_array, check_int
 
 
 def time_attention(lengths=(64, 128, 256, 512, 1024), d=64, repeats=3, seed=0) -> np.ndarray:
-    """Best-of-``repeats`` wall time (seconds) of numpy attention on (L, d) inputs for each L: -> (n,). See chapter: chapters/attention.md"""
+    """Best-of-``repeats`` wall time (s, one BLAS thread) of numpy attention on (L, d) inputs per L: -> (n,). See chapter: chapters/attention.md"""
     from mlnotes.attention.core import sdpa_numpy
 
     lengths = check_array("lengths", lengths, ndim=1, dtype=float)
@@ -38,16 +38,30 @@ def time_attention(lengths=(64, 128, 256, 512, 1024), d=64, repeats=3, seed=0) -
     d = check_int("d", d, low=1)
     repeats = check_int("repeats", repeats, low=1)
     rng = np.random.default_rng(check_int("seed", seed, low=0))
-    seconds = []
-    for L in lengths.astype(int):
-        q, k, v = rng.standard_normal((3, L, d))  # 3 × (L, d)
-        best = math.inf
-        for _ in range(repeats):
-            t0 = time.perf_counter()
-            sdpa_numpy(q, k, v)
-            best = min(best, time.perf_counter() - t0)
-        seconds.append(best)
-    return np.array(seconds)
+    with _one_blas_thread():  # shared machines: one thread gives steadier timings
+        return np.array([_best_time(sdpa_numpy, rng.standard_normal((3, L, d)), repeats)
+                         for L in lengths.astype(int)])
+
+
+def _best_time(fn, qkv, repeats) -> float:
+    """The fastest of ``repeats`` calls of ``fn(q, k, v)``, in seconds."""
+    best = math.inf
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn(*qkv)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def _one_blas_thread():
+    """A context limiting BLAS to one thread (threadpoolctl, a scikit-learn dependency), else a no-op."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover
+        import contextlib
+
+        return contextlib.nullcontext()
+    return threadpool_limits(1)
 
 
 def fit_exponent(lengths, seconds) -> float:

@@ -59,7 +59,9 @@ class Verdict:
     def summary(self) -> str:
         """One line: how many cases passed."""
         n, n_fail = len(self.results), sum(not r.passed for r in self.results)
-        return f"✓ {self.drill}: all {n} cases passed." if n_fail == 0 else f"✗ {self.drill}: {n_fail} of {n} cases failed."
+        if n_fail == 0:
+            return f"✓ {self.drill}: all {n} cases passed."
+        return f"✗ {self.drill}: {n_fail} of {n} cases failed."
 
     @property
     def message(self) -> str:
@@ -132,7 +134,10 @@ def compare(name: str, expected: np.ndarray, got, *, rtol: float, atol: float):
     if got is None or isinstance(got, (str, bytes, dict, set)):
         return f"{name} should be an array of shape {expected.shape}, got {type(got).__name__}.", None, None
     try:
-        arr = np.asarray(got, dtype=float)
+        raw = np.asarray(got)
+        if raw.dtype.kind not in "biuf":
+            return f"{name} should hold real numbers, got dtype {raw.dtype}.", None, None
+        arr = raw.astype(float)
     except Exception:  # noqa: BLE001
         return f"{name} should be an array of numbers of shape {expected.shape}, got {type(got).__name__}.", None, None
     if arr.shape != expected.shape:
@@ -143,7 +148,7 @@ def compare(name: str, expected: np.ndarray, got, *, rtol: float, atol: float):
     with np.errstate(all="ignore"):
         diff = np.abs(arr - expected)
         abs_err = float(np.max(diff, initial=0.0))
-        rel_err = float(np.max(diff / np.maximum(np.abs(expected), np.finfo(float).tiny), initial=0.0))
+        rel_err = float(np.max(np.where(diff == 0, 0.0, diff / np.abs(expected)), initial=0.0))  # inf if expected 0
         close = bool(np.all(diff <= atol + rtol * np.abs(expected)))
     if close:
         return None, abs_err, rel_err
@@ -152,8 +157,8 @@ def compare(name: str, expected: np.ndarray, got, *, rtol: float, atol: float):
         shown = (fmt(expected, precision=15), fmt(arr, precision=15))
     msg = (f"{name} is wrong: expected {shown[0]}, got {shown[1]} "
            f"(max abs error {abs_err:.3g}, max rel error {rel_err:.3g}; tolerance rtol={rtol:g}, atol={atol:.3g}).")
-    if getattr(got, "dtype", None) is not None and np.dtype(got.dtype) != np.float64:
-        msg += f" Note: you returned dtype {got.dtype}; compute in float64."
+    if raw.dtype != np.float64:
+        msg += f" Note: you returned dtype {raw.dtype}; compute in float64."
     return msg, abs_err, rel_err
 
 

@@ -5,9 +5,11 @@ The reader writes ``fn(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, ep
 $$m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2,\quad
 \theta_t = \theta_{t-1} - \eta\,\frac{m_t/(1-\beta_1^t)}{\sqrt{v_t/(1-\beta_2^t)} + \epsilon}.$$
 Each case feeds the reader's own outputs back in for 50 steps and compares the whole
-trajectory with torch (float64): $|\text{got} - \text{torch}| \le 10^{-9}\max|\text{torch}| + 10^{-7}|\text{torch}|$
-per output (the absolute part scales with each output, so $v \sim 10^{-18}$ is still checked). On a mismatch the checker replays common mistakes from
-the same inputs and names the one that matches ("did you forget bias correction?").
+trajectory with torch (float64), elementwise
+$|\text{got} - \text{torch}| \le 10^{-9}\max|\text{torch}| + 10^{-7}|\text{torch}|$ per output (the
+absolute part scales with each output, so $v \sim 10^{-18}$ is still checked). On a mismatch
+the checker replays common mistakes from the same inputs and names the one that matches
+("did you forget bias correction?").
 
 See chapter: chapters/optimizers.md
 """
@@ -69,7 +71,8 @@ _MISTAKES = (
      "Use m̂ = m/(1−β1ᵗ) and v̂ = v/(1−β2ᵗ).", dict(correct_m=False, correct_v="none")),
     ("m is not bias-corrected, so early steps are (1−β1ᵗ) times too small (×(1−β1) at t=1): "
      "did you forget bias correction? Use m̂ = m/(1−β1ᵗ).", dict(correct_m=False)),
-    ("v is not bias-corrected: did you forget bias correction of v? Use v̂ = v/(1−β2ᵗ).", dict(correct_v="none")),
+    ("v is not bias-corrected: did you forget bias correction of v? Use v̂ = v/(1−β2ᵗ).",
+     dict(correct_v="none")),
     ("the notes' version: σ/(1−β2ᵗ) with σ = √v and uncorrected m. Correct v, not σ: "
      "√v̂ = √v/√(1−β2ᵗ), and use m̂ in the update.", dict(correct_m=False, correct_v="linear")),
     ("σ = √v divided by (1−β2ᵗ) instead of √(1−β2ᵗ): correct v before the square root, "
@@ -79,7 +82,8 @@ _MISTAKES = (
      "torch adds it after: √v̂ + eps.", dict(eps_at="before_correction")),
     ("no eps in the denominator: with a zero gradient that is 0/0 = NaN. Use √v̂ + eps.", dict(eps_at="none")),
     ("t is treated as 0-based (β^(t+1)); t already starts at 1, use β1ᵗ and β2ᵗ.", dict(t_shift=1)),
-    ("the exponent is t−1: at t=1 that divides by 1−β⁰ = 0. t starts at 1, use β1ᵗ and β2ᵗ.", dict(t_shift=-1)),
+    ("the exponent is t−1: at t=1 that divides by 1−β⁰ = 0. t starts at 1, use β1ᵗ and β2ᵗ.",
+     dict(t_shift=-1)),
     ("the update has the wrong sign: Adam moves against the gradient, param − lr·m̂/(√v̂+eps).", dict(sign=1.0)),
     ("beta1 and beta2 are swapped: m uses beta1 (0.9), v uses beta2 (0.999).", dict(swap_betas=True)),
 )
@@ -114,6 +118,8 @@ def _diagnose(fn, got, inputs, t, hyper) -> str:
                     return f" Likely bug: {hint}"
             right = adam_step_solution(*inputs, t, **hyper)[0] - p
             yours = got[0] - p
+            if np.any(right != 0) and np.all(yours == 0):
+                return " new_param equals param: the update is missing."
             ok = np.abs(right) > 0
             if np.any(ok) and np.all(np.isfinite(yours)):
                 ratio = float(np.median(yours[ok] / right[ok]))
@@ -205,7 +211,7 @@ def _run_case(fn, name, param0, grads, hyper, expected) -> CaseResult:
             hint = _diagnose(fn, got, inputs, t, hyper) if isinstance(got, tuple) else ""
             return CaseResult(name, False, f"{where}: {msg}{hint}", abs_err, rel_err)
         worst_abs, worst_rel = max(worst_abs, abs_err), max(worst_rel, rel_err)
-        p, m, v = (np.array(x, dtype=float) for x in got)
+        p, m, v = (np.asarray(x).astype(float) for x in got)
     return CaseResult(name, True, "", worst_abs, worst_rel)
 
 

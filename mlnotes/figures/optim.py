@@ -13,6 +13,7 @@ from matplotlib.ticker import NullLocator
 
 from mlnotes.optim import SGD, Adam, Quadratic, RMSprop, Rosenbrock, Saddle, run, warmup_cosine_schedule
 from mlnotes.optim import errata
+from mlnotes.optim.minibatch import train_least_squares
 
 RIGHT, WRONG, GREY = "#1f5f8b", "#c0392b", "#999999"
 T_MAX = 200  # steps shown in the bias-correction figure
@@ -53,14 +54,15 @@ def draw_adam_bias_correction(axes, beta1, beta2, t):
     k = t - 1
     left.set(ylim=(0, 1.6), title=f"t = {t}:  m = {m[k]:.2f} → m̂ = {m_hat[k]:.2f},  √v = {np.sqrt(v[k]):.2f} → "
              f"√v̂ = {np.sqrt(v_hat[k]):.2f}")
-    right.set(ylim=(0, 3.5), title=f"step / lr at t = {t}: {step[k]:.2f} corrected, {raw_step[k]:.2f} raw")
+    right.set(ylim=(0, 4.5), title=f"step / lr at t = {t}: {step[k]:.2f} corrected, {raw_step[k]:.2f} raw")
     for ax in axes:
         ax.set(xscale="log", xlim=(1, T_MAX), xlabel="step t")
         ax.xaxis.set_minor_locator(NullLocator())
         ax.title.set_fontsize(8)
         ax.axvline(t, color="k", lw=0.8, ls=":")
         ax.grid(alpha=0.3)
-        ax.legend(loc="upper right", fontsize=7, frameon=False)
+    left.legend(loc="lower right", fontsize=7, frameon=False)
+    right.legend(loc="center right", fontsize=7, frameon=False)
 
 
 # -- trajectories -------------------------------------------------------------------------------
@@ -216,4 +218,28 @@ def draw_erratum(ax, erratum, notes):
         ax.set(xscale="linear", yscale="linear", xlim=(1, 300), ylim=(0, 1.2), xlabel="step t", ylabel="|Δθ| / lr",
                title="'Adam = RMSProp + momentum + warmup'?")
     ax.grid(alpha=0.3)
-    ax.legend(loc="lower right" if erratum != ERRATA[0] else "upper right", fontsize=8, frameon=False)
+    ax.legend(loc="lower right", fontsize=8, frameon=False)
+
+
+# -- mini-batches -------------------------------------------------------------------------------
+BATCH_SIZES = (1, 8, 32, 128, 512)
+
+
+@lru_cache(maxsize=None)
+def _minibatch_curve(batch_size: int):
+    return train_least_squares(batch_size)
+
+
+def draw_minibatch(ax, batch_size):
+    """Full-data loss against samples seen for batch GD, mini-batch SGD and single-sample SGD."""
+    for b in BATCH_SIZES:
+        seen, loss = _minibatch_curve(b)
+        chosen = b == batch_size
+        ax.plot(seen / 512, loss, color=RIGHT if chosen else GREY, lw=1.6 if chosen else 0.7, alpha=1 if chosen else 0.6,
+                label=f"batch {b}" + (" (GD)" if b == 512 else " (SGD)" if b == 1 else ""))
+    seen, loss = _minibatch_curve(batch_size)
+    ax.set(yscale="log", xlim=(0, 5), ylim=(3e-3, 5), xlabel="epochs (samples seen / N)", ylabel="loss",
+           title=f"batch {batch_size}: {len(seen) - 1} updates in 5 epochs, final loss {loss[-1]:.4f}")
+    ax.title.set_fontsize(9)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper right", fontsize=7, frameon=False)

@@ -85,7 +85,7 @@ class ImbalanceReport:
 
     positive_rate: float
     n_test_positives: int
-    baseline: dict  # always "negative": accuracy, precision, recall, f1
+    baseline: dict  # always "negative" (constant score): accuracy, precision, recall, f1, roc_auc, ap
     model: dict  # logistic regression at threshold 0.5: accuracy, precision, recall, f1, roc_auc, ap
     balanced: dict  # the same with class_weight="balanced" (errors on positives weigh 1/π more)
 
@@ -125,4 +125,5 @@ def _imbalance_report(positive_rate: float, n: int, seed: int) -> ImbalanceRepor
         report.update(roc_auc=auc_rank(y_te, s), ap=average_precision(y_te, s))
         fitted.append(report)
     baseline = _scores(y_te, np.zeros_like(y_te))
+    baseline.update(roc_auc=0.5, ap=average_precision(y_te, np.zeros(len(y_te))))  # one tie block: AP = π
     return ImbalanceReport(positive_rate, int(y_te.sum()), baseline, *fitted)

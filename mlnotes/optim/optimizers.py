@@ -52,6 +52,8 @@ class Optimizer:
                 raise TypeError(f"params[{i}] must be a numpy array (updated in place), got {type(p).__name__}")
             if p.dtype.kind != "f":
                 raise ValueError(f"params[{i}] must be a float array, got dtype {p.dtype}")
+            if not p.flags.writeable:
+                raise ValueError(f"params[{i}] must be writeable (it is updated in place)")
             check_array(f"params[{i}]", p, dtype=p.dtype)
         self.params = list(params)
         self.lr = lr

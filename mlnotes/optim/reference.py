@@ -1,0 +1,51 @@
+r"""Run a from-scratch optimizer and its ``torch.optim`` twin on the same gradients.
+
+The gradient at each step is that of a noisy quadratic, $g_t = \theta_{t-1} + \xi_t$ with
+seeded noise $\xi_t$: it depends on the parameters, so any difference compounds over steps.
+See chapter: chapters/optimizers.md
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mlnotes._checks import check_int
+from mlnotes.optim.optimizers import SGD, Adagrad, Adam, AdamW, RMSprop
+
+OURS = {"SGD": SGD, "Adagrad": Adagrad, "RMSprop": RMSprop, "Adam": Adam, "AdamW": AdamW}
+
+
+def run_both(name: str, *, steps: int = 100, seed: int = 0, shapes=((3,), (2, 4)), **hyper):
+    """Parameters after every step, ours and torch's: two lists of arrays of shape (steps, *shape).
+
+    ``name`` is one of SGD, Adagrad, RMSprop, Adam, AdamW; ``hyper`` are the keyword arguments
+    both constructors take (``lr``, ``momentum``, ``betas``, ``weight_decay``, …). Float64.
+    """
+    import torch
+
+    if name not in OURS:
+        raise ValueError(f"name must be one of {sorted(OURS)}, got {name!r}")
+    steps = check_int("steps", steps, low=1)
+    rng = np.random.default_rng(seed)
+    init = [rng.standard_normal(s) for s in shapes]
+    noise = [[rng.standard_normal(s) for s in shapes] for _ in range(steps)]
+
+    ours = [p.copy() for p in init]
+    opt = OURS[name](ours, **hyper)
+    theirs = [torch.tensor(p, dtype=torch.float64, requires_grad=True) for p in init]
+    topt = getattr(torch.optim, name)(theirs, **hyper)
+    hist_ours, hist_theirs = [[] for _ in shapes], [[] for _ in shapes]
+    for xi in noise:
+        opt.step([p + n for p, n in zip(ours, xi)])  # g = θ + ξ
+        for p, n in zip(theirs, xi):
+            p.grad = p.detach() + torch.from_numpy(n)
+        topt.step()
+        for k in range(len(shapes)):
+            hist_ours[k].append(ours[k].copy())
+            hist_theirs[k].append(theirs[k].detach().numpy().copy())
+    return [np.array(h) for h in hist_ours], [np.array(h) for h in hist_theirs]
+
+
+def max_relative_error(ours, theirs) -> float:
+    """max |ours − theirs| / max(|theirs|, 1e-12) over every parameter and step."""
+    return max(float(np.max(np.abs(a - b) / np.maximum(np.abs(b), 1e-12))) for a, b in zip(ours, theirs))
