@@ -69,10 +69,17 @@ class Verdict:
         fail = self.first_failure
         return self.summary if fail is None else f"{self.summary} First: case '{fail.name}': {fail.message}"
 
+    def _lines(self):
+        """(mark, case name, explanation): only the first failure is explained in full —
+        fix it and re-run; later failures usually share its cause."""
+        first = self.first_failure
+        for r in self.results:
+            yield ("✓" if r.passed else "✗"), r.name, (r.message if r is first else "")
+
     def __str__(self) -> str:
         lines = [self.summary]
-        for r in self.results:
-            lines.append(f"  ✓ {r.name}" if r.passed else f"  ✗ {r.name}: {r.message}")
+        for mark, name, why in self._lines():
+            lines.append(f"  {mark} {name}" + (f": {why}" if why else ""))
         return "\n".join(lines)
 
     __repr__ = __str__
@@ -80,10 +87,10 @@ class Verdict:
     def _repr_html_(self) -> str:
         color = "#1a7f37" if self.passed else "#cf222e"
         rows = "".join(
-            f"<li>{'✓' if r.passed else '✗'} <b>{html.escape(r.name)}</b>"
-            + ("" if r.passed else f"<pre style='white-space:pre-wrap'>{html.escape(r.message)}</pre>")
+            f"<li>{mark} <b>{html.escape(name)}</b>"
+            + (f"<pre style='white-space:pre-wrap'>{html.escape(why)}</pre>" if why else "")
             + "</li>"
-            for r in self.results
+            for mark, name, why in self._lines()
         )
         return (
             f"<div><p style='color:{color}'><b>{html.escape(self.summary)}</b></p>"

@@ -45,6 +45,12 @@ def test_page_offline_and_clean(page, path):
 SLIDER_PAGES = [p for p in PAGES if p.startswith("chapters/")]
 
 
+_SNAPSHOT = "w => [...w.querySelectorAll('[data-mlx]')].map(c => c.type === 'checkbox' ? c.checked : c.value)"
+_RESTORE = """(w, vals) => { const cs = [...w.querySelectorAll('[data-mlx]')];
+  cs.forEach((c, k) => { if (c.type === 'checkbox') c.checked = vals[k]; else c.value = vals[k]; });
+  cs[0].dispatchEvent(new Event('input', {bubbles: true})); }"""
+
+
 def _state(widget):
     img = widget.locator("img.mlx-frame")
     return img.get_attribute("src"), img.get_attribute("data-state")
@@ -58,7 +64,9 @@ def test_static_sliders_respond(page, path):
         widget = widgets.nth(w)
         widget.scroll_into_view_if_needed()
         controls = widget.locator("[data-mlx]")
+        start = widget.evaluate(_SNAPSHOT)
         for c in range(controls.count()):
+            widget.evaluate(_RESTORE, start)  # test each control from the widget's start state
             ctrl = controls.nth(c)
             kind = ctrl.evaluate("e => e.tagName === 'SELECT' ? 'select' : e.type")
             where = f"{path} widget {w} control {ctrl.get_attribute('id')} ({kind})"
