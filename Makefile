@@ -37,7 +37,7 @@ unit nbval strict browser: .venv/.installed vendor/VERSIONS
 	scripts/test.sh $@
 
 lab: .venv/.installed
-	MLNOTES_EXPLORE=live .venv/bin/jupyter lab --notebook-dir=. chapters/
+	MLNOTES_EXPLORE=live .venv/bin/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root) chapters/
 
 serve:
 	@test -f _build/html/index.html || { echo "no site yet: run make book"; exit 1; }

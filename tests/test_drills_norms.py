@@ -58,12 +58,13 @@ def test_one_pass_variance_fails_only_the_large_offset_case():
 
 # -- BatchNorm mistakes ---------------------------------------------------------------------------
 
-def _bn(run_ddof=1, norm_ddof=0, notes=False, eval_batch=False, axes_all=True, eps_out=False, update=True):
+def _bn(run_ddof=1, norm_ddof=0, notes=False, eval_batch=False, axes_all=True, eps_out=False, update=True,
+        train_running=False):
     def fn(x, gamma, beta, running_mean, running_var, training, momentum=0.1, eps=1e-5):
         axes = (0,) + tuple(range(2, x.ndim)) if axes_all else (0,)
         shape = (1, -1) + (1,) * (x.ndim - 2)
         rm, rv = running_mean.copy(), running_var.copy()
-        if training or eval_batch:
+        if (training and not train_running) or (not training and eval_batch):
             mean, var = x.mean(axis=axes), x.var(axis=axes, ddof=norm_ddof)
         else:
             mean, var = rm, rv
@@ -83,6 +84,7 @@ def _bn(run_ddof=1, norm_ddof=0, notes=False, eval_batch=False, axes_all=True, e
     (_bn(notes=True), "erratum 11"),
     (_bn(norm_ddof=1), "normalized with the unbiased variance"),
     (_bn(eval_batch=True), "eval mode uses the batch statistics"),
+    (_bn(train_running=True), "train mode normalizes with the running statistics"),
     (_bn(axes_all=False), "take the statistics over axes (0, 2, 3)"),
     (_bn(eps_out=True), "belongs inside the root"),
     (_bn(update=False), "not updated in train mode"),

@@ -5,7 +5,8 @@ import sys
 import numpy as np
 import pytest
 
-from mlnotes.drills import Case, Verdict, adam_step_solution, check, check_adam_step
+from mlnotes.drills import Case, Verdict, check
+from mlnotes.drills.optim import adam_step_solution, check_adam_step
 
 
 def _adam(param, grad, m, v, t, lr, beta1, beta2, eps, *, correct_m=True, sigma="sqrt", eps_in_sqrt=False,

@@ -417,3 +417,47 @@ def test_penalties_hand_worked():
     assert nm.l1_penalty(w, 0.1) == pytest.approx(0.35)
     assert nm.l2_penalty(w, 0.1) == pytest.approx(0.525)  # λ‖w‖², squared
     assert nm.l2_penalty(w, 0.1) == pytest.approx(0.1 * nm.vector_norm(w, 2) ** 2)
+
+
+# -- figures --------------------------------------------------------------------------------------
+
+def _frames(draw, grid, ncols=1):
+    """Draw every frame of a grid on one figure; return (xlim, ylim) of every axes per frame and the texts."""
+    import itertools
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    axes = Figure().subplots(1, ncols, squeeze=True)
+    limits, texts = [], []
+    for values in itertools.product(*grid.values()):
+        for ax in np.atleast_1d(axes):
+            ax.clear()
+        draw(axes, **dict(zip(grid, values)))
+        limits.append([(ax.get_xlim(), ax.get_ylim()) for ax in np.atleast_1d(axes)])
+        texts += [t.get_text() for ax in np.atleast_1d(axes) for t in ax.texts + [ax.title]]
+    return limits, texts
+
+
+@pytest.mark.parametrize("draw,grid,ncols", [
+    ("draw_norm_axes", dict(method=["BatchNorm", "LayerNorm", "InstanceNorm", "GroupNorm"], groups=[1, 2, 3, 6]), 1),
+    ("draw_norm_axes_all", dict(groups=[1, 6]), 4),
+    ("draw_batch_stat_error", dict(batch_size=list(nm.BATCH_SIZES)), 1),
+    ("draw_bn_momentum", dict(momentum=[0.01, 0.1, 0.5, 0.9], notes=[False, True]), 1),
+    ("draw_scaling_gd", dict(scaling=["raw", "min-max", "standardized"]), 2),
+])
+def test_figures_draw_every_frame_with_fixed_limits_and_english_text(draw, grid, ncols):
+    from mlnotes.figures import norms as fig
+
+    limits, texts = _frames(getattr(fig, draw), grid, ncols)
+    if draw != "draw_scaling_gd":  # the contour panel zooms on each design's own optimum
+        assert all(lim == limits[0] for lim in limits)
+    assert not any("\u4e00" <= ch <= "\u9fff" for t in texts for ch in t)
+
+
+def test_cube_figure_states_the_statistics_count():
+    _, texts = _frames(__import__("mlnotes.figures.norms", fromlist=["x"]).draw_norm_axes,
+                       dict(method=["GroupNorm"], groups=[3]))
+    assert any("12 means, one per (sample, group)" in t for t in texts)

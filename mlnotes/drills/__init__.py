@@ -1,9 +1,11 @@
 """Hand-write-it (手撕) drills: the reader's function checked against a reference.
 
+The harness is :mod:`mlnotes.drills.core`; each topic's checkers and worked solutions live in
+``mlnotes/drills/<topic>.py`` and are imported from there (e.g.
+``from mlnotes.drills.optim import check_adam_step``).
 See chapter: chapters/optimizers.md
 """
 
 from mlnotes.drills.core import Case, CaseResult, Verdict, check
-from mlnotes.drills.optim import adam_step_solution, check_adam_step
 
-__all__ = ["Case", "CaseResult", "Verdict", "check", "adam_step_solution", "check_adam_step"]
+__all__ = ["Case", "CaseResult", "Verdict", "check"]

@@ -14,7 +14,7 @@ import numpy as np
 
 METHODS = ("BatchNorm", "LayerNorm", "InstanceNorm", "GroupNorm")
 CUBE_N, CUBE_C, CUBE_HW = 4, 6, 4  # the drawn block: batch, channels, flattened pixels
-_DX, _DY = 0.45, 0.32  # the oblique projection of the N axis
+_DX, _DY = 0.55, 0.4  # the oblique projection of the N axis
 _SHADE, _PLAIN, _EDGE = "#4a7fd0", "#ffffff", "#7a7a7a"
 BLUE, ORANGE, GREEN, GREY = "#1f77b4", "#ff7f0e", "#2ca02c", "#8c8c8c"
 
@@ -35,15 +35,15 @@ def _shared(method: str, groups: int, n: int, c: int) -> bool:
 def _stats_text(method: str, groups: int) -> str:
     n, c, hw = CUBE_N, CUBE_C, CUBE_HW
     return {
-        "BatchNorm": f"one mean/std per channel: {c} pairs, each over N·H·W = {n * hw} values",
-        "LayerNorm": f"one mean/std per sample: {n} pairs, each over C·H·W = {c * hw} values",
-        "InstanceNorm": f"per (sample, channel): {n * c} pairs, each over H·W = {hw} values",
-        "GroupNorm": f"per (sample, group): {n * groups} pairs, each over (C/G)·H·W = {c // groups * hw} values",
+        "BatchNorm": f"{c} means, one per channel,\neach over N·H·W = {n * hw} values",
+        "LayerNorm": f"{n} means, one per sample,\neach over C·H·W = {c * hw} values",
+        "InstanceNorm": f"{n * c} means, one per (sample, channel),\neach over H·W = {hw} values",
+        "GroupNorm": f"{n * groups} means, one per (sample, group),\neach over (C/G)·H·W = {c // groups * hw} values",
     }[method]
 
 
 def draw_norm_axes(ax, method: str = "BatchNorm", groups: int = 2):
-    """An (N, C, H·W) block of cubes; the values that share one mean and std under the chosen normalization are shaded."""
+    """An (N, C, H·W) block of cubes; the values sharing one mean and std under the chosen normalization are shaded."""
     from matplotlib.collections import PolyCollection
 
     if method not in METHODS:
@@ -69,14 +69,13 @@ def draw_norm_axes(ax, method: str = "BatchNorm", groups: int = 2):
     ax.add_collection(PolyCollection(polys, facecolors=colors, edgecolors=_EDGE, linewidths=0.6))
     ax.text(CUBE_C / 2, -0.45, "C (channels)", ha="center", va="top", fontsize=9)
     ax.text(-0.3, CUBE_HW / 2, "H, W", ha="right", va="center", rotation=90, fontsize=9)
-    ax.text(-0.15 + CUBE_N * _DX / 2, top + CUBE_N * _DY / 2 + 0.2, "N (batch)", ha="right", va="bottom",
-            rotation=np.degrees(np.arctan2(_DY, _DX)), fontsize=9)
+    ax.text(CUBE_C + CUBE_N * _DX / 2 + 0.25, CUBE_N * _DY / 2 - 0.25, "N (batch)", ha="left", va="top",
+            rotation=np.degrees(np.arctan2(_DY, _DX)), rotation_mode="anchor", fontsize=9)
     title = method if method != "GroupNorm" else f"GroupNorm (G = {groups})"
     ax.set_title(title, fontsize=11)
-    ax.text(CUBE_C / 2 + CUBE_N * _DX / 2, -1.35, _stats_text(method, groups), ha="center", va="top", fontsize=7.5,
-            wrap=False)
-    ax.set_xlim(-1.2, CUBE_C + CUBE_N * _DX + 0.6)
-    ax.set_ylim(-2.0, CUBE_HW + CUBE_N * _DY + 0.5)
+    ax.text(CUBE_C / 2 + CUBE_N * _DX / 2, -1.3, _stats_text(method, groups), ha="center", va="top", fontsize=8)
+    ax.set_xlim(-1.0, CUBE_C + CUBE_N * _DX + 2.4)
+    ax.set_ylim(-3.0, CUBE_HW + CUBE_N * _DY + 0.3)
     ax.set_aspect("equal")
     ax.axis("off")
 
@@ -122,8 +121,8 @@ def draw_batch_stat_error(ax, batch_size: int = 8):
     ax.set_xscale("log", base=2)
     ax.set_xlim(0.8, 330)
     ax.set_ylim(0, 1.08)
-    ax.set_xticks(b)
-    ax.set_xticklabels([str(v) for v in b])
+    ax.set_xticks(b, [str(v) for v in b])
+    ax.minorticks_off()
     ax.set_xlabel("batch size B")
     ax.set_ylabel("relative error")
     ax.legend(loc="center right", fontsize=7.5, frameon=False)
@@ -142,7 +141,7 @@ def _batch_means():
 
 
 def draw_bn_momentum(ax, momentum: float = 0.1, notes: bool = False):
-    """Running mean of noisy batch means over training steps: PyTorch's momentum convention and (toggle) the notes' one."""
+    """Running mean of noisy batch means over training steps: PyTorch's momentum convention and (toggle) the notes'."""
     from mlnotes.norms import running_mean_trajectory
 
     means = _batch_means()
@@ -179,39 +178,42 @@ def _gd_runs():
 
 
 @functools.lru_cache(maxsize=4)
-def _profile_grid(scaling: str):
-    """Loss with the best intercept over a (w1, w2) window around GD's path: (W1, W2, L, path, optimum)."""
+def _slice_grid(scaling: str):
+    """Loss over (w1, w2) at the optimal intercept b*, equal-aspect window: (W1, W2, L, levels, path, w*)."""
     run = _gd_runs()[scaling]
-    Xc, yc = run.X - run.X.mean(0), run.y - run.y.mean()  # the intercept profiled out
-    w_star = np.linalg.lstsq(Xc, yc, rcond=None)[0]
-    path = run.path[:GD_SHOWN + 1, 1:]  # (steps, 2) weights, intercept dropped
-    half = np.maximum(np.abs(path - w_star).max(0) * 1.15, 1e-12)
-    w1 = np.linspace(w_star[0] - half[0], w_star[0] + half[0], 121)
-    w2 = np.linspace(w_star[1] - half[1], w_star[1] + half[1], 121)
-    W1, W2 = np.meshgrid(w1, w2)  # (121, 121)
-    W = np.stack([W1.ravel(), W2.ravel()])  # (2, 121²)
-    L = 0.5 * np.mean((Xc @ W - yc[:, None]) ** 2, axis=0).reshape(W1.shape)
-    return W1, W2, L, path, w_star
+    A = np.column_stack([np.ones(len(run.X)), run.X])  # (n, 3)
+    theta_star = np.linalg.lstsq(A, run.y, rcond=None)[0]  # [b*, w1*, w2*]
+    w_star = theta_star[1:]
+    half = 1.3 * np.max(np.abs(w_star))  # the start (0, 0) is inside; same range on both axes
+    grid = np.linspace(-half, half, 101)
+    W1, W2 = np.meshgrid(w_star[0] + grid, w_star[1] + grid)  # (101, 101)
+    resid = theta_star[0] + run.X @ np.stack([W1.ravel(), W2.ravel()]) - run.y[:, None]  # (n, 101²)
+    L = 0.5 * np.mean(resid**2, axis=0).reshape(W1.shape)
+    l_start = 0.5 * np.mean((theta_star[0] - run.y) ** 2)  # at w = (0, 0), where GD starts
+    levels = L.min() + (l_start - L.min()) * np.array([0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0])
+    return W1, W2, L, levels, run.path[:GD_SHOWN + 1, 1:], w_star
 
 
 def draw_scaling_gd(axes, scaling: str = "raw"):
-    """Left: loss contours over the two weights with the GD path; right: GD's relative excess loss for raw, min-max and standardized features."""
+    """GD on least squares: loss contours and path (left), excess loss per step, raw/min-max/standardized (right)."""
     runs = _gd_runs()
     if scaling not in runs:
         raise ValueError(f"scaling must be one of {list(runs)}, got {scaling!r}")
     ax, ax2 = axes
-    W1, W2, L, path, w_star = _profile_grid(scaling)
-    levels = np.quantile(L, np.linspace(0.002, 0.9, 12) ** 2)
-    ax.contour(W1, W2, L, levels=np.unique(levels), colors=GREY, linewidths=0.7)
+    W1, W2, L, levels, path, w_star = _slice_grid(scaling)
+    ax.contour(W1, W2, L, levels=levels, colors=GREY, linewidths=0.7)
     ax.plot(path[:, 0], path[:, 1], ".-", color=SCALING_COLORS[scaling], ms=2.5, lw=0.8)
     ax.plot(*w_star, "*", color="k", ms=9)
     ax.set_xlim(W1[0, 0], W1[0, -1])
     ax.set_ylim(W2[0, 0], W2[-1, 0])
-    ax.ticklabel_format(style="sci", scilimits=(-3, 3))
-    ax.set_xlabel("w1 (weight of x1, x1 in [0, 1])")
-    ax.set_ylabel("w2 (weight of x2, x2 in [0, 1000])")
+    ax.set_aspect("equal")
+    ax.set_xlabel("w1 (weight of x1)")
+    ax.set_ylabel("w2 (weight of x2)")
     r = runs[scaling]
-    ax.set_title(f"{scaling}: κ = {r.cond:.3g}, first {GD_SHOWN} GD steps", fontsize=9)
+    dist = np.linalg.norm(path[-1] - w_star) / np.linalg.norm(w_star)
+    ax.text(0.03, 0.03, f"GD, {GD_SHOWN} steps: |w − w*|/|w*| = {dist:.2g}", transform=ax.transAxes, fontsize=7.5,
+            bbox=dict(facecolor="white", edgecolor="none", alpha=0.85))
+    ax.set_title(f"{scaling}: loss at b = b*, κ = {r.cond:.3g}", fontsize=9)
     k = np.arange(GD_SHOWN + 1)
     for name, run in runs.items():
         sel = name == scaling
@@ -225,4 +227,4 @@ def draw_scaling_gd(axes, scaling: str = "raw"):
     ax2.set_xlabel("GD iteration")
     ax2.set_ylabel("(L − L*)/(L₀ − L*)")
     ax2.set_title(f"steps to reach {r.tol:g} (lr = 1/λ_max each)", fontsize=9)
-    ax2.legend(loc="center right", fontsize=7.5, frameon=False)
+    ax2.legend(loc="upper right", bbox_to_anchor=(1.0, 0.9), fontsize=7.5, frameon=False)

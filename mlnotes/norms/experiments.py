@@ -45,9 +45,11 @@ def running_mean_trajectory(batch_means, momentum=0.1, *, notes=False, init=0.0)
     See chapter: chapters/normalization.md
     """
     means = check_array("batch_means", batch_means, ndim=1)
+    m = check_real("momentum", momentum, low=0.0, high=1.0)
+    w = 1 - m if notes else m  # the weight of the new batch
     r = [check_real("init", init)]
-    for mu in means:
-        r.append(ema_update(r[-1], mu, momentum, notes=notes))
+    for mu in means.tolist():
+        r.append((1 - w) * r[-1] + w * mu)  # same as ema_update, without re-checking each float
     return np.array(r)
 
 

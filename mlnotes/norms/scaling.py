@@ -10,7 +10,8 @@ Why it matters for gradient descent: linear regression with intercept, design $A
 loss $L(\theta) = \frac1{2n}\lVert A\theta - y\rVert^2$, has Hessian $H = A^\top A/n$. With step
 $\eta = 1/\lambda_{\max}(H)$ the error in the eigen-direction $i$ shrinks by $1-\lambda_i/\lambda_{\max}$ per
 step, so the number of iterations grows like the condition number $\kappa = \lambda_{\max}/\lambda_{\min}$:
-$$L(\theta_k) - L^* = \tfrac12\sum_i \lambda_i\,(1-\eta\lambda_i)^{2k}\,c_i^2,\qquad c = Q^\top(\theta_0-\theta^*),\ H = Q\Lambda Q^\top.$$
+$$L(\theta_k) - L^* = \tfrac12\sum_i \lambda_i\,(1-\eta\lambda_i)^{2k}\,c_i^2,\qquad
+c = Q^\top(\theta_0-\theta^*),\ H = Q\Lambda Q^\top.$$
 A feature in $[0, 1000]$ beside one in $[0, 1]$ makes $\kappa$ huge; standardizing makes $H$ close to $I$.
 
 See chapter: chapters/normalization.md
