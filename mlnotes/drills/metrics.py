@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import warnings
+from numbers import Real
 
 import numpy as np
 
@@ -156,7 +157,11 @@ def _run(fn, name, arrays, names, expected, hint) -> CaseResult:
                                        f"returns NaN; this book never returns a silent NaN). {where}")
     if error is not None:
         return CaseResult(name, False, f"{error} {where}")
-    msg, abs_err, rel_err = check_outputs(_as_scalar(got), (np.float64(expected),), ("the result",),
+    got = _as_scalar(got)
+    if not (isinstance(got, (Real, np.floating, np.integer)) or (isinstance(got, np.ndarray) and got.shape == ())):
+        return CaseResult(name, False, f"should return one number (a float), got {type(got).__name__} {fmt(got)}. "
+                                       f"{where}")
+    msg, abs_err, rel_err = check_outputs(got, (np.float64(expected),), ("the result",),
                                           rtol=RTOL, atol=ATOL)
     if msg is not None:
         try:
@@ -227,14 +232,14 @@ def _f1_hint(got, arrays) -> str:
                 "and 2PR/(P+R) with P = R = 0. Use F1 = 2TP / (2TP + FP + FN), and 0.0 when that denominator "
                 "is 0, as sklearn does.")
     right = f1_solution(t, p)
-    variants = [
+    variants = [  # the 0/0 case first: there accuracy is 1.0 too
+        ((2 * tp / (2 * tp + fp + fn) if 2 * tp + fp + fn else 1.0),
+         "0/0 (nothing positive anywhere) must give 0.0, sklearn's default, not 1.0."),
         (float(np.mean(t == p)), "that is accuracy, not F1."),
         (tp / (tp + fp) if tp + fp else 0.0, "that is precision TP/(TP+FP); F1 also needs recall."),
         (tp / (tp + fn) if tp + fn else 0.0, "that is recall TP/(TP+FN); F1 also needs precision."),
         (f1_solution(~t, ~p), "that is the F1 of class 0; score class 1 as the positive class."),
         ((right + f1_solution(~t, ~p)) / 2, "that is macro F1 (mean over both classes); binary F1 scores class 1."),
-        ((2 * tp / (2 * tp + fp + fn) if 2 * tp + fp + fn else 1.0),
-         "0/0 (nothing positive anywhere) must give 0.0, sklearn's default, not 1.0."),
     ]
     for value, hint in variants:
         if not np.isclose(value, right) and _close(got, value):

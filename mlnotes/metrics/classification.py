@@ -156,13 +156,8 @@ def _labels_for(t: np.ndarray, p: np.ndarray, average, labels, pos_label) -> np.
     return pos
 
 
-def precision_recall_fbeta(y_true, y_pred, *, beta=1.0, average="binary", labels=None, pos_label=1,
-                           zero_division=0.0):
-    """Precision, recall and F-beta: (n,), (n,) -> three floats, or three (L,) arrays if average is None.
-
-    See the module docstring for ``average`` and ``zero_division``; ``labels`` is ignored
-    for ``average="binary"`` (as in sklearn). See chapter: chapters/metrics.md
-    """
+def _prf(y_true, y_pred, beta, average, labels, pos_label, zero_division, which) -> tuple:
+    """The requested ones of precision, recall and F-beta, in ``which`` order (a 0/0 only matters if asked)."""
     t, p = check_label_pair(y_true, y_pred)
     beta = check_real("beta", beta, low=0.0)
     zero_division = _check_zero_division(zero_division)
@@ -172,11 +167,23 @@ def precision_recall_fbeta(y_true, y_pred, *, beta=1.0, average="binary", labels
         tp, pred_sum, true_sum = tp.sum(keepdims=True), pred_sum.sum(keepdims=True), true_sum.sum(keepdims=True)
         labels = np.asarray(["all (micro)"])
     b2 = beta**2
-    prec = _divide(tp, pred_sum, zero_division, "precision (no predicted samples)", labels)
-    rec = _divide(tp, true_sum, zero_division, "recall (no true samples)", labels)
-    f = _divide((1 + b2) * tp, b2 * true_sum + pred_sum, zero_division,
-                "F-score (no true nor predicted samples)", labels)
-    return tuple(_average(v, average, true_sum) for v in (prec, rec, f))
+    parts = {  # name: (numerator, denominator, what a 0/0 means)
+        "precision": (tp, pred_sum, "precision (no predicted samples)"),
+        "recall": (tp, true_sum, "recall (no true samples)"),
+        "f": ((1 + b2) * tp, b2 * true_sum + pred_sum, "F-score (no true nor predicted samples)"),
+    }
+    return tuple(_average(_divide(*parts[name][:2], zero_division, parts[name][2], labels), average, true_sum)
+                 for name in which)
+
+
+def precision_recall_fbeta(y_true, y_pred, *, beta=1.0, average="binary", labels=None, pos_label=1,
+                           zero_division=0.0):
+    """Precision, recall and F-beta: (n,), (n,) -> three floats, or three (L,) arrays if average is None.
+
+    See the module docstring for ``average`` and ``zero_division``; ``labels`` is ignored
+    for ``average="binary"`` (as in sklearn). See chapter: chapters/metrics.md
+    """
+    return _prf(y_true, y_pred, beta, average, labels, pos_label, zero_division, ("precision", "recall", "f"))
 
 
 def precision(y_true, y_pred, *, average="binary", labels=None, pos_label=1, zero_division=0.0):
@@ -184,8 +191,7 @@ def precision(y_true, y_pred, *, average="binary", labels=None, pos_label=1, zer
 
     See chapter: chapters/metrics.md
     """
-    return precision_recall_fbeta(y_true, y_pred, average=average, labels=labels, pos_label=pos_label,
-                                  zero_division=zero_division)[0]
+    return _prf(y_true, y_pred, 1.0, average, labels, pos_label, zero_division, ("precision",))[0]
 
 
 def recall(y_true, y_pred, *, average="binary", labels=None, pos_label=1, zero_division=0.0):
@@ -193,8 +199,7 @@ def recall(y_true, y_pred, *, average="binary", labels=None, pos_label=1, zero_d
 
     See chapter: chapters/metrics.md
     """
-    return precision_recall_fbeta(y_true, y_pred, average=average, labels=labels, pos_label=pos_label,
-                                  zero_division=zero_division)[1]
+    return _prf(y_true, y_pred, 1.0, average, labels, pos_label, zero_division, ("recall",))[0]
 
 
 def fbeta(y_true, y_pred, *, beta, average="binary", labels=None, pos_label=1, zero_division=0.0):
@@ -202,8 +207,7 @@ def fbeta(y_true, y_pred, *, beta, average="binary", labels=None, pos_label=1, z
 
     See chapter: chapters/metrics.md
     """
-    return precision_recall_fbeta(y_true, y_pred, beta=beta, average=average, labels=labels, pos_label=pos_label,
-                                  zero_division=zero_division)[2]
+    return _prf(y_true, y_pred, beta, average, labels, pos_label, zero_division, ("f",))[0]
 
 
 def f1(y_true, y_pred, *, average="binary", labels=None, pos_label=1, zero_division=0.0):
