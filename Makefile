@@ -16,9 +16,9 @@ help:
 # The pinned environment: rebuilt when requirements.txt or pyproject.toml change.
 .venv/.installed: requirements.txt pyproject.toml
 	test -x $(PY) || python3 -m venv .venv
-	$(PY) -m pip install --quiet --disable-pip-version-check torch==2.13.0
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PY) -m pip install -qq --disable-pip-version-check torch==2.13.0
+	$(PY) -m pip install -qq --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install -qq --disable-pip-version-check --no-deps --no-build-isolation -e .
 	mkdir -p .venv/share/jupyter/lab/settings
 	cp scripts/lab-overrides.json .venv/share/jupyter/lab/settings/overrides.json
 	touch $@

@@ -51,7 +51,10 @@ def _check_axis(axis, ndim: int) -> int:
 
 
 def softmax(x, axis=-1) -> np.ndarray:
-    """Stable softmax along ``axis`` (row max subtracted): same shape as ``x``. See chapter: chapters/attention.md"""
+    """Stable softmax along ``axis`` (row max subtracted): same shape as ``x``.
+
+    See chapter: chapters/attention.md
+    """
     x = _check_logits("x", x)
     axis = _check_axis(axis, x.ndim)
     x_max = np.max(x, axis=axis, keepdims=True)  # (..., 1, ...)
@@ -64,7 +67,9 @@ def softmax(x, axis=-1) -> np.ndarray:
 def softmax_global_max(x) -> np.ndarray:
     """The notes' softmax over the last axis, subtracting the *global* max (erratum 4): may give NaN rows.
 
-    Shape in = shape out. Kept to show the bug; use :func:`softmax`. See chapter: chapters/attention.md
+    Shape in = shape out. Kept to show the bug; use :func:`softmax`.
+
+    See chapter: chapters/attention.md
     """
     x = check_array("x", x)
     if x.ndim == 0 or x.size == 0:
@@ -105,7 +110,8 @@ def _check_qkv(q, k, v):
     try:
         np.broadcast_shapes(q.shape[:-2], k.shape[:-2], v.shape[:-2])
     except ValueError:
-        raise ValueError(f"the batch axes of q, k, v must broadcast, got q {q.shape}, k {k.shape}, v {v.shape}") from None
+        raise ValueError(f"the batch axes of q, k, v must broadcast, got q {q.shape}, k {k.shape}, "
+                         f"v {v.shape}") from None
     return q, k, v
 
 
@@ -136,7 +142,9 @@ def _additive_mask(mask, scores_shape, *, is_causal: bool) -> np.ndarray | None:
 def masked_softmax(scores: np.ndarray) -> np.ndarray:
     """Softmax over the last axis where -inf marks masked keys; a fully masked row gives all zeros.
 
-    (..., L, S) -> (..., L, S). See chapter: chapters/attention.md
+    (..., L, S) -> (..., L, S).
+
+    See chapter: chapters/attention.md
     """
     scores = _check_logits("scores", scores)
     row_max = np.max(scores, axis=-1, keepdims=True)  # (..., L, 1)
@@ -150,7 +158,9 @@ def sdpa_numpy(q, k, v, mask=None, is_causal=False, scale=None, return_weights=F
     """softmax(q kᵀ·scale + mask) v in numpy: (..., L, d_k), (..., S, d_k), (..., S, d_v) -> (..., L, d_v).
 
     ``mask``: bool (True = keep) or additive float, broadcastable to (..., L, S); ``scale`` defaults to
-    1/√d_k. With ``return_weights`` also returns the (..., L, S) weights. See chapter: chapters/attention.md
+    1/√d_k. With ``return_weights`` also returns the (..., L, S) weights.
+
+    See chapter: chapters/attention.md
     """
     q, k, v = _check_qkv(q, k, v)
     if not isinstance(is_causal, (bool, np.bool_)):
@@ -169,7 +179,9 @@ def sdpa_torch(q, k, v, mask=None, is_causal=False, scale=None, return_weights=F
     """The same attention written with torch ops (autograd works): tensors (..., L, d_k), (..., S, d_k), (..., S, d_v).
 
     Returns (..., L, d_v) (and the (..., L, S) weights if ``return_weights``); fully masked rows give 0
-    with zero gradient, as ``torch.nn.functional.scaled_dot_product_attention``. See chapter: chapters/attention.md
+    with zero gradient, as ``torch.nn.functional.scaled_dot_product_attention``.
+
+    See chapter: chapters/attention.md
     """
     import torch
 
@@ -183,20 +195,7 @@ def sdpa_torch(q, k, v, mask=None, is_causal=False, scale=None, return_weights=F
     if not isinstance(is_causal, bool):
         raise TypeError(f"is_causal must be a bool, got {type(is_causal).__name__}")
     scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else check_real("scale", scale)
-    scores = (q @ k.transpose(-2, -1)) * scale  # (..., L, S)
-    L, S = scores.shape[-2:]
-    if is_causal:
-        if mask is not None:
-            raise ValueError("pass either mask or is_causal=True, not both (combine them with combine_masks)")
-        mask = torch.ones(L, S, dtype=torch.bool, device=q.device).tril()
-    if mask is not None:
-        mask = torch.as_tensor(mask, device=q.device)
-        if torch.broadcast_shapes(mask.shape, scores.shape) != scores.shape:
-            raise ValueError(f"mask must broadcast to the scores' shape {tuple(scores.shape)}, got {tuple(mask.shape)}")
-        if mask.dtype == torch.bool:
-            scores = scores.masked_fill(~mask, float("-inf"))  # (..., L, S)
-        else:
-            scores = scores + mask.to(scores.dtype)
+    scores = _masked_scores_torch(torch, (q @ k.transpose(-2, -1)) * scale, mask, is_causal)  # (..., L, S)
     row_max = scores.amax(dim=-1, keepdim=True).detach()  # (..., L, 1); a constant shift needs no gradient
     row_max = torch.where(torch.isneginf(row_max), torch.zeros_like(row_max), row_max)
     e = torch.exp(scores - row_max)  # (..., L, S)
@@ -204,6 +203,30 @@ def sdpa_torch(q, k, v, mask=None, is_causal=False, scale=None, return_weights=F
     weights = e / torch.where(total > 0, total, torch.ones_like(total))  # 0 (not 0/0) on fully masked rows
     out = weights @ v  # (..., L, d_v)
     return (out, weights) if return_weights else out
+
+
+def _masked_scores_torch(torch, scores, mask, is_causal: bool):
+    """Scores with -inf where a bool mask is False (or is_causal hides the future), or plus a float mask."""
+    L, S = scores.shape[-2:]
+    if is_causal:
+        if mask is not None:
+            raise ValueError("pass either mask or is_causal=True, not both (combine them with combine_masks)")
+        mask = torch.ones(L, S, dtype=torch.bool, device=scores.device).tril()
+    if mask is None:
+        return scores
+    mask = torch.as_tensor(mask, device=scores.device)
+    try:
+        ok = torch.broadcast_shapes(mask.shape, scores.shape) == scores.shape
+    except RuntimeError:
+        ok = False
+    if not ok:
+        raise ValueError(f"mask must broadcast to the scores' shape {tuple(scores.shape)} (..., L, S), "
+                         f"got {tuple(mask.shape)}")
+    if mask.dtype == torch.bool:
+        return scores.masked_fill(~mask, float("-inf"))  # (..., L, S)
+    if bool(torch.isnan(mask).any() | (mask == float("inf")).any()):
+        raise ValueError("mask must not contain NaN or +inf (-inf marks a masked entry)")
+    return scores + mask.to(scores.dtype)
 
 
 def _check_torch_shapes(q, k, v) -> None:

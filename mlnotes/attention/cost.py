@@ -29,7 +29,10 @@ from mlnotes._checks import check_array, check_int
 
 
 def time_attention(lengths=(64, 128, 256, 512, 1024), d=64, repeats=3, seed=0) -> np.ndarray:
-    """Best-of-``repeats`` wall time (s, one BLAS thread) of numpy attention on (L, d) inputs per L: -> (n,). See chapter: chapters/attention.md"""
+    """Best-of-``repeats`` wall time (s, one BLAS thread) of numpy attention on (L, d) inputs per L: -> (n,).
+
+    See chapter: chapters/attention.md
+    """
     from mlnotes.attention.core import sdpa_numpy
 
     lengths = check_array("lengths", lengths, ndim=1, dtype=float)
@@ -65,7 +68,10 @@ def _one_blas_thread():
 
 
 def fit_exponent(lengths, seconds) -> float:
-    """Slope α of the least-squares line log t = log c + α log L (≈ 2 for attention). See chapter: chapters/attention.md"""
+    """Slope α of the least-squares line log t = log c + α log L (≈ 2 for attention).
+
+    See chapter: chapters/attention.md
+    """
     lengths = check_array("lengths", lengths, ndim=1)
     seconds = check_array("seconds", seconds, ndim=1)
     if lengths.shape != seconds.shape or lengths.size < 2:
@@ -79,7 +85,10 @@ def fit_exponent(lengths, seconds) -> float:
 
 
 def path_lengths(distance, kernel_size=3) -> dict:
-    """Layers / steps needed to connect two tokens ``distance`` apart: attention, RNN, conv, dilated conv. See chapter: chapters/attention.md"""
+    """Layers / steps needed to connect two tokens ``distance`` apart: attention, RNN, conv, dilated conv.
+
+    See chapter: chapters/attention.md
+    """
     n = check_int("distance", distance, low=1)
     k = check_int("kernel_size", kernel_size, low=2)
     dilated, reach = 0, 0
@@ -90,7 +99,10 @@ def path_lengths(distance, kernel_size=3) -> dict:
 
 
 def layer_costs(L, d, kernel_size=3) -> dict:
-    """Multiply-adds of one layer over L tokens of width d: attention 2L²d, RNN Ld², conv kLd². See chapter: chapters/attention.md"""
+    """Multiply-adds of one layer over L tokens of width d: attention 2L²d, RNN Ld², conv kLd².
+
+    See chapter: chapters/attention.md
+    """
     L = check_int("L", L, low=1)
     d = check_int("d", d, low=1)
     k = check_int("kernel_size", kernel_size, low=1)

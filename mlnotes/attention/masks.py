@@ -22,14 +22,20 @@ from mlnotes._checks import check_array, check_int
 
 
 def causal_mask(L, S=None) -> np.ndarray:
-    """(L, S) bool lower-triangular mask, True where key j ≤ query i (top-left aligned, as torch). See chapter: chapters/attention.md"""
+    """(L, S) bool lower-triangular mask, True where key j ≤ query i (top-left aligned, as torch).
+
+    See chapter: chapters/attention.md
+    """
     L = check_int("L", L, low=1)
     S = L if S is None else check_int("S", S, low=1)
     return np.tril(np.ones((L, S), dtype=bool))
 
 
 def padding_mask(lengths, L) -> np.ndarray:
-    """(B, 1, L) bool key mask, True for the first lengths[b] (real) tokens of sequence b. See chapter: chapters/attention.md"""
+    """(B, 1, L) bool key mask, True for the first lengths[b] (real) tokens of sequence b.
+
+    See chapter: chapters/attention.md
+    """
     L = check_int("L", L, low=1)
     lengths = check_array("lengths", lengths, ndim=1, dtype=float)
     if lengths.size == 0:
@@ -42,7 +48,10 @@ def padding_mask(lengths, L) -> np.ndarray:
 
 
 def sliding_window_mask(L, window, causal=False) -> np.ndarray:
-    """(L, L) bool band mask: |i − j| ≤ window (symmetric) or 0 ≤ i − j ≤ window (causal). See chapter: chapters/attention.md"""
+    """(L, L) bool band mask: |i − j| ≤ window (symmetric) or 0 ≤ i − j ≤ window (causal).
+
+    See chapter: chapters/attention.md
+    """
     L = check_int("L", L, low=1)
     window = check_int("window", window, low=0)
     if not isinstance(causal, (bool, np.bool_)):
@@ -54,7 +63,10 @@ def sliding_window_mask(L, window, causal=False) -> np.ndarray:
 
 
 def combine_masks(*masks) -> np.ndarray:
-    """Logical AND of boolean masks, broadcast together (e.g. (L, L) and (B, 1, L) -> (B, L, L)). See chapter: chapters/attention.md"""
+    """Logical AND of boolean masks, broadcast together (e.g. (L, L) and (B, 1, L) -> (B, L, L)).
+
+    See chapter: chapters/attention.md
+    """
     if len(masks) == 0:
         raise ValueError("combine_masks needs at least one mask")
     arrays = []

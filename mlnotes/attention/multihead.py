@@ -30,7 +30,10 @@ from mlnotes.attention.core import masked_softmax
 
 
 def mha_param_count(d_model, num_heads, bias=True) -> int:
-    """Number of parameters of multi-head attention: 4d² (+ 4d with biases), independent of num_heads. See chapter: chapters/attention.md"""
+    """Number of parameters of multi-head attention: 4d² (+ 4d with biases), independent of num_heads.
+
+    See chapter: chapters/attention.md
+    """
     d = check_int("d_model", d_model, low=1)
     h = check_int("num_heads", num_heads, low=1)
     if d % h:
@@ -39,7 +42,10 @@ def mha_param_count(d_model, num_heads, bias=True) -> int:
 
 
 def split_heads(x, num_heads) -> np.ndarray:
-    """(B, L, d) -> (B, h, L, d/h): head i takes columns i·d_h … (i+1)·d_h − 1. See chapter: chapters/attention.md"""
+    """(B, L, d) -> (B, h, L, d/h): head i takes columns i·d_h … (i+1)·d_h − 1.
+
+    See chapter: chapters/attention.md
+    """
     x = check_array("x", x, ndim=3)
     h = check_int("num_heads", num_heads, low=1)
     B, L, d = x.shape
@@ -49,7 +55,10 @@ def split_heads(x, num_heads) -> np.ndarray:
 
 
 def merge_heads(x) -> np.ndarray:
-    """(B, h, L, d_h) -> (B, L, h·d_h): the inverse of split_heads (concatenate the heads). See chapter: chapters/attention.md"""
+    """(B, h, L, d_h) -> (B, L, h·d_h): the inverse of split_heads (concatenate the heads).
+
+    See chapter: chapters/attention.md
+    """
     x = check_array("x", x, ndim=4)
     B, h, L, dh = x.shape
     return x.transpose(0, 2, 1, 3).reshape(B, L, h * dh)  # (B, L, d)
@@ -67,7 +76,13 @@ def _additive(mask, name: str) -> np.ndarray:
 
 
 def attention_bias(B, h, L, S, key_mask=None, attn_mask=None, is_causal=False) -> np.ndarray | None:
-    """Combine key_mask (B, S), attn_mask ((L, S), (B, L, S) or (B, h, L, S)) and is_causal into one additive (B, h, L, S)-broadcastable mask."""
+    """One additive mask, broadcastable to (B, h, L, S), from key_mask, attn_mask and is_causal (or None).
+
+    ``key_mask``: bool (B, S), True = real token; ``attn_mask``: bool (True = keep) or additive float, of
+    shape (L, S), (B, L, S) (same for every head) or (B, h, L, S).
+
+    See chapter: chapters/attention.md
+    """
     bias = None
     if key_mask is not None:
         km = np.asarray(key_mask)
@@ -100,7 +115,11 @@ def _attend_heads(q, k, v, num_heads, bias):
 
 
 class MultiHeadAttention:
-    """Multi-head attention with W_q, W_k, W_v, W_o (stored for x @ W) and biases; call like nn.MultiheadAttention(batch_first=True)."""
+    """Multi-head attention with W_q, W_k, W_v, W_o (stored for x @ W) and biases.
+
+    Called like ``nn.MultiheadAttention(batch_first=True)`` but with True = keep masks.
+    See chapter: chapters/attention.md
+    """
 
     def __init__(self, embed_dim, num_heads, *, bias=True, kdim=None, vdim=None, seed=0):
         d = check_int("embed_dim", embed_dim, low=1)

@@ -31,14 +31,20 @@ def _check_d(d) -> int:
 
 
 def pe_frequencies(d, base=10000.0) -> np.ndarray:
-    """The d/2 angular frequencies ω_i = base^(−2i/d): () -> (d/2,). See chapter: chapters/attention.md"""
+    """The d/2 angular frequencies ω_i = base^(−2i/d): () -> (d/2,).
+
+    See chapter: chapters/attention.md
+    """
     d = _check_d(d)
     base = check_real("base", base, low=1.0, low_open=True)
     return base ** (-np.arange(0, d, 2) / d)  # (d/2,)
 
 
 def sinusoidal_pe(L, d, base=10000.0) -> np.ndarray:
-    """(L, d) sinusoidal encoding: sin(ω_i p) in even columns, cos(ω_i p) in odd ones. See chapter: chapters/attention.md"""
+    """(L, d) sinusoidal encoding: sin(ω_i p) in even columns, cos(ω_i p) in odd ones.
+
+    See chapter: chapters/attention.md
+    """
     L = check_int("L", L, low=1)
     omega = pe_frequencies(d, base)  # (d/2,)
     angle = np.arange(L)[:, None] * omega[None, :]  # (L, d/2)
@@ -49,7 +55,10 @@ def sinusoidal_pe(L, d, base=10000.0) -> np.ndarray:
 
 
 def pe_shift_matrix(k, d, base=10000.0) -> np.ndarray:
-    """(d, d) block-rotation R_k with PE[p + k] = R_k @ PE[p] for every position p. See chapter: chapters/attention.md"""
+    """(d, d) block-rotation R_k with PE[p + k] = R_k @ PE[p] for every position p.
+
+    See chapter: chapters/attention.md
+    """
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
         raise TypeError(f"k must be an integer offset, got {type(k).__name__} {k!r}")
     omega = pe_frequencies(d, base)  # (d/2,)
@@ -62,7 +71,10 @@ def pe_shift_matrix(k, d, base=10000.0) -> np.ndarray:
 
 
 def pe_dot_by_offset(max_offset, d, base=10000.0) -> np.ndarray:
-    """PE[p]·PE[p + k] = Σ_i cos(ω_i k) for k = 0 … max_offset (the same for every p): -> (max_offset + 1,). See chapter: chapters/attention.md"""
+    """PE[p]·PE[p + k] = Σ_i cos(ω_i k) for k = 0 … max_offset (the same for every p): -> (max_offset + 1,).
+
+    See chapter: chapters/attention.md
+    """
     max_offset = check_int("max_offset", max_offset, low=0)
     omega = pe_frequencies(d, base)  # (d/2,)
     return np.cos(np.arange(max_offset + 1)[:, None] * omega[None, :]).sum(axis=1)  # (K,)

@@ -1,7 +1,8 @@
 r"""Why the scores are divided by $\sqrt{d_k}$ (erratum 20: not by $d_k$).
 
 For $q, k \in \mathbb R^{d_k}$ with independent zero-mean, unit-variance entries,
-$$\operatorname{Var}(q\cdot k) = \sum_{i=1}^{d_k} \operatorname{Var}(q_i k_i) = \sum_{i=1}^{d_k} E[q_i^2]\,E[k_i^2] = d_k,$$
+$$\operatorname{Var}(q\cdot k) = \sum_{i=1}^{d_k} \operatorname{Var}(q_i k_i)
+= \sum_{i=1}^{d_k} E[q_i^2]\,E[k_i^2] = d_k,$$
 so $q\cdot k/\sqrt{d_k}$ has variance 1 whatever $d_k$; dividing by $d_k$ instead gives variance $1/d_k$
 (every weight $\to 1/S$: attention becomes a plain average).
 
@@ -25,7 +26,10 @@ SCALES = ("none", "sqrt", "linear")
 
 
 def score_variance(d_k_values, n_samples=4000, seed=0) -> np.ndarray:
-    """Empirical Var(q·k) of random unit-variance q, k for each d_k (≈ d_k): (n,) -> (n,). See chapter: chapters/attention.md"""
+    """Empirical Var(q·k) of random unit-variance q, k for each d_k (≈ d_k): (n,) -> (n,).
+
+    See chapter: chapters/attention.md
+    """
     d_k_values = check_array("d_k_values", d_k_values, ndim=1, dtype=float)
     if d_k_values.size == 0 or np.any(d_k_values < 1) or np.any(d_k_values != np.round(d_k_values)):
         raise ValueError(f"d_k_values must be a non-empty list of integers >= 1, got {d_k_values.tolist()}")
@@ -40,7 +44,10 @@ def score_variance(d_k_values, n_samples=4000, seed=0) -> np.ndarray:
 
 
 def softmax_jacobian(p) -> np.ndarray:
-    """Jacobian ∂p_i/∂s_j = p_i(δ_ij − p_j) of softmax at output p: (..., S) -> (..., S, S). See chapter: chapters/attention.md"""
+    """Jacobian ∂p_i/∂s_j = p_i(δ_ij − p_j) of softmax at output p: (..., S) -> (..., S, S).
+
+    See chapter: chapters/attention.md
+    """
     p = check_array("p", p)
     if p.ndim == 0 or p.shape[-1] == 0:
         raise ValueError(f"p must have shape (..., S) with S >= 1, got {p.shape}")
@@ -60,7 +67,10 @@ class Saturation:
 
 
 def scaled_scores(d_k, scale="sqrt", n_keys=16, n_queries=2048, seed=0) -> np.ndarray:
-    """Scores q·k·c of random unit-variance q, k with c = 1, 1/√d_k or 1/d_k: -> (n_queries, n_keys). See chapter: chapters/attention.md"""
+    """Scores q·k·c of random unit-variance q, k with c = 1, 1/√d_k or 1/d_k: -> (n_queries, n_keys).
+
+    See chapter: chapters/attention.md
+    """
     d_k = check_int("d_k", d_k, low=1)
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {SCALES} (none: 1, sqrt: 1/√d_k, linear: 1/d_k), got {scale!r}")
@@ -79,7 +89,10 @@ def scaled_scores(d_k, scale="sqrt", n_keys=16, n_queries=2048, seed=0) -> np.nd
 
 
 def saturation(d_k, scale="sqrt", n_keys=16, n_queries=2048, seed=0) -> Saturation:
-    """Mean max weight, softmax-Jacobian norm and entropy of softmax(q·k·c) for one d_k. See chapter: chapters/attention.md"""
+    """Mean max weight, softmax-Jacobian norm and entropy of softmax(q·k·c) for one d_k.
+
+    See chapter: chapters/attention.md
+    """
     from mlnotes.attention.core import softmax
 
     s = scaled_scores(d_k, scale, n_keys, n_queries, seed)  # (n, S)

@@ -26,7 +26,7 @@ def _scaling_data(d_k: int, scale: str):
 
 
 def draw_scaling(ax, d_k=64, scaled=True, notes=False):
-    """Mean attention weights of one query over 16 random keys, sorted, for q·k with or without 1/√d_k (notes: 1/d_k)."""
+    """Sorted attention weights of a query over 16 random keys, for q·k with or without 1/√d_k (notes: 1/d_k)."""
     scale = "sqrt" if scaled else "none"
     profile, sat = _scaling_data(int(d_k), scale)
     S = profile.size
@@ -143,7 +143,7 @@ def _reversal():
     return train_reversal()
 
 
-def draw_learned_attention(ax, step=400):
+def draw_learned_attention(ax, step=250):
     """Attention map of the one-layer model trained to reverse 8 tokens, after a given number of training steps."""
     r = _reversal()
     if step not in r.snapshot_steps:

@@ -98,8 +98,7 @@ def impurity_from_counts(counts: np.ndarray, w: np.ndarray, criterion: str) -> n
     if criterion == "gini":
         return 1.0 - np.sum(counts * counts, axis=-1) / (w * w)  # sklearn's operation order
     p = counts / w[..., None]  # (..., K)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(p > 0, p * (np.log(p) / np.log(2.0)), 0.0)
+    terms = p * (np.log(np.where(p > 0, p, 1.0)) / np.log(2.0))  # 0·log 0 = 0
     return -np.sum(terms, axis=-1)
 
 
@@ -133,21 +132,22 @@ def best_split(Xn: np.ndarray, T: np.ndarray, w: np.ndarray, features: list, cri
     cols = np.asarray(features, dtype=int)
     Xf = Xn[:, cols]  # (n, f)
     order = np.argsort(Xf, axis=0, kind="stable")  # (n, f)
-    Xs = np.take_along_axis(Xf, order, axis=0)  # (n, f) sorted values
-    n_left = np.arange(1, n)  # (n−1,) samples on the left of each position
-    valid = Xs[1:] > Xs[:-1] + FEATURE_THRESHOLD  # (n−1, f)
-    valid &= ((n_left >= min_samples_leaf) & (n - n_left >= min_samples_leaf))[:, None]
+    Xs = Xf[order, np.arange(len(cols))]  # (n, f) sorted values
+    valid = Xs[1:] > Xs[:-1] + FEATURE_THRESHOLD  # (n−1, f); row p−1 ↔ p samples on the left
+    if min_samples_leaf > 1:  # both children need min_samples_leaf samples
+        valid[: min_samples_leaf - 1] = False
+        valid[n - min_samples_leaf:] = False
     if not valid.any():
         return None
     wL = np.cumsum(w[order], axis=0)[:-1]  # (n−1, f) weight on the left
     wR = w.sum() - wL
     TL = np.cumsum(T[order], axis=0)[:-1]  # (n−1, f, ·) left sums
     TR = T.sum(axis=0) - TL
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if criterion == "mse":
-            proxy = TL[..., 0] ** 2 / wL + TR[..., 0] ** 2 / wR  # S_L²/w_L + S_R²/w_R
-        else:
-            proxy = -(wR * impurity_from_counts(TR, wR, criterion) + wL * impurity_from_counts(TL, wL, criterion))
+    # every position has w_L, w_R > 0 (zero-weight samples are dropped before growing)
+    if criterion == "mse":
+        proxy = TL[..., 0] ** 2 / wL + TR[..., 0] ** 2 / wR  # S_L²/w_L + S_R²/w_R
+    else:
+        proxy = -(wR * impurity_from_counts(TR, wR, criterion) + wL * impurity_from_counts(TL, wL, criterion))
     proxy = np.where(valid, proxy, -np.inf)  # (n−1, f)
     pos = np.argmax(proxy, axis=0)  # (f,) first best position per feature (smallest threshold)
     best_per_feature = proxy[pos, np.arange(len(cols))]  # (f,)
