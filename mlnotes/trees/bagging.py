@@ -29,7 +29,11 @@ from mlnotes.trees.cart import CARTClassifier, CARTRegressor, estimator_seeds
 
 
 def bootstrap_counts(seed, n: int) -> np.ndarray:
-    """How often each of n rows is drawn in one bootstrap sample (n,), as scikit-learn draws it."""
+    """How often each of n rows is drawn in one bootstrap sample (n,), as scikit-learn draws it.
+
+    See chapter: chapters/trees.md
+    """
+    n = check_int("n", n, low=1)
     rng = np.random.RandomState(seed)
     return np.bincount(rng.randint(0, n, n), minlength=n)
 
@@ -133,7 +137,8 @@ class RandomForestClassifier(_Forest):
 
     def predict(self, X) -> np.ndarray:
         """Class with the largest mean proportion: (M,)."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
 
     def _set_oob(self, X, y):
         self.oob_decision_function_, n_pred = self._oob_average(X)

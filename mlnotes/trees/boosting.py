@@ -36,14 +36,20 @@ from mlnotes.trees.cart import TREE_LEAF, CARTClassifier, CARTRegressor, estimat
 
 
 def samme_alpha(error: float, n_classes: int, learning_rate: float = 1.0) -> float:
-    """SAMME's vote η(ln((1−ε)/ε) + ln(K−1)) of a weak learner with weighted error ε ∈ (0, 1)."""
+    """SAMME's vote η(ln((1−ε)/ε) + ln(K−1)) of a weak learner with weighted error ε ∈ (0, 1).
+
+    See chapter: chapters/trees.md
+    """
     error = check_real("error", error, low=0.0, high=1.0, low_open=True, high_open=True)
     n_classes = check_int("n_classes", n_classes, low=2)
     return learning_rate * (np.log((1.0 - error) / error) + np.log(n_classes - 1.0))
 
 
 def discrete_alpha(error: float) -> float:
-    """Discrete (binary) AdaBoost's vote ½ ln((1−ε)/ε) for weighted error ε ∈ (0, 1)."""
+    """Discrete (binary) AdaBoost's vote ½ ln((1−ε)/ε) for weighted error ε ∈ (0, 1).
+
+    See chapter: chapters/trees.md
+    """
     error = check_real("error", error, low=0.0, high=1.0, low_open=True, high_open=True)
     return 0.5 * np.log((1.0 - error) / error)
 
@@ -72,7 +78,8 @@ class AdaBoost:
         self.classes_ = np.unique(y)
         K = len(self.classes_)
         if K < 2 or (self.variant == "discrete" and K != 2):
-            raise ValueError(f"y must have {'exactly' if self.variant == 'discrete' else 'at least'} 2 classes, got {K}")
+            need = "exactly" if self.variant == "discrete" else "at least"
+            raise ValueError(f"y must have {need} 2 classes, got {K}")
         w = np.full(len(y), 1.0 / len(y))  # (N,)
         self.estimators_, self.alphas_, self.errors_, self.weights_ = [], [], [], []
         for m, seed in enumerate(estimator_seeds(self.random_state, self.n_estimators)):
@@ -107,6 +114,8 @@ class AdaBoost:
 
     def staged_decision_function(self, X):
         """Yield the normalised weighted vote after each round: (M,) for 2 classes, else (M, K)."""
+        if not hasattr(self, "estimators_"):
+            raise ValueError("this AdaBoost is not fitted yet: call fit(X, y) first")
         X = check_array("X", X, ndim=2)
         K, total, votes = len(self.classes_), 0.0, 0.0
         for tree, alpha in zip(self.estimators_, self.alphas_):
@@ -139,14 +148,20 @@ class AdaBoost:
 
 
 def sigmoid(z) -> np.ndarray:
-    """Numerically stable logistic function σ(z) = 1/(1 + e^{−z})."""
+    """Numerically stable logistic function σ(z) = 1/(1 + e^{−z}).
+
+    See chapter: chapters/trees.md
+    """
     z = np.asarray(z, dtype=float)
     ez = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0 / (1.0 + ez), ez / (1.0 + ez))
 
 
 def log_loss(y, F) -> float:
-    """Mean binary log loss of labels y ∈ {0,1} (N,) at raw scores F (N,): mean(log(1+e^F) − yF)."""
+    """Mean binary log loss of labels y ∈ {0,1} (N,) at raw scores F (N,): mean(log(1+e^F) − yF).
+
+    See chapter: chapters/trees.md
+    """
     y, F = np.asarray(y, dtype=float), np.asarray(F, dtype=float)
     return float(np.mean(np.logaddexp(0.0, F) - y * F))
 
@@ -265,4 +280,5 @@ class GBDTClassifier(_GBDT):
 
     def predict(self, X) -> np.ndarray:
         """Labels (M,): the second class where F(x) > 0."""
-        return self.classes_[(self.raw_predict(X) > 0).astype(int)]
+        F = self.raw_predict(X)
+        return self.classes_[(F > 0).astype(int)]

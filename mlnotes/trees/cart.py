@@ -35,7 +35,10 @@ EPSILON = np.finfo(float).eps
 
 @dataclass
 class TreeArrays:
-    """A fitted binary tree as flat per-node arrays (pre-order numbering, −1 for 'no child')."""
+    """A fitted binary tree as flat per-node arrays (pre-order numbering, −1 for 'no child').
+
+    See chapter: chapters/trees.md
+    """
 
     children_left: np.ndarray
     children_right: np.ndarray
@@ -74,7 +77,10 @@ class TreeArrays:
 
 
 def resolve_max_features(max_features, n_features: int) -> int:
-    """Number of candidate features per split, with scikit-learn's conventions (None = all)."""
+    """Number of candidate features per split, with scikit-learn's conventions (None = all).
+
+    See chapter: chapters/trees.md
+    """
     if max_features is None:
         return n_features
     if max_features == "sqrt":
@@ -82,7 +88,8 @@ def resolve_max_features(max_features, n_features: int) -> int:
     if max_features == "log2":
         return max(1, int(math.log2(n_features)))
     if isinstance(max_features, str):
-        raise ValueError(f"max_features must be None, 'sqrt', 'log2', an int or a float in (0, 1], got {max_features!r}")
+        raise ValueError("max_features must be None, 'sqrt', 'log2', an int or a float in (0, 1], "
+                         f"got {max_features!r}")
     if isinstance(max_features, (float, np.floating)):
         check_real("max_features", max_features, low=0.0, high=1.0, low_open=True)
         return max(1, int(max_features * n_features))
@@ -91,7 +98,10 @@ def resolve_max_features(max_features, n_features: int) -> int:
 
 def build_tree(X32, Y, w, *, criterion, max_depth, min_samples_split, min_samples_leaf,
                min_impurity_decrease, sampler) -> TreeArrays:
-    """Grow a CART tree on X (N, d) float32-valued, targets Y (N, K) one-hot or (N,), weights w (N,)."""
+    """Grow a CART tree on X (N, d) float32-valued, targets Y (N, K) one-hot or (N,), weights w (N,).
+
+    See chapter: chapters/trees.md
+    """
     keep = w > 0
     X32, Y, w = X32[keep], Y[keep], w[keep]
     T = node_targets(Y, w, criterion)  # (N, ·) weighted targets
@@ -140,7 +150,10 @@ def build_tree(X32, Y, w, *, criterion, max_depth, min_samples_split, min_sample
 
 
 def estimator_seeds(random_state, n: int) -> list:
-    """Integer seeds of n sub-estimators drawn as scikit-learn's ensembles do (None → n Nones)."""
+    """Integer seeds of n sub-estimators drawn as scikit-learn's ensembles do (None → n Nones).
+
+    See chapter: chapters/trees.md
+    """
     if random_state is None:
         return [None] * n
     rng = random_state if isinstance(random_state, np.random.RandomState) else np.random.RandomState(random_state)
@@ -275,11 +288,13 @@ class CARTClassifier(_CART):
 
     def predict_proba(self, X) -> np.ndarray:
         """Class proportions of the leaf of each row: (M, K)."""
-        return self.tree_.value[self.apply(X)]
+        leaf = self.apply(X)
+        return self.tree_.value[leaf]
 
     def predict(self, X) -> np.ndarray:
         """Majority class of the leaf of each row (first class on ties): (M,)."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
 
 
 class CARTRegressor(_CART):
@@ -302,4 +317,5 @@ class CARTRegressor(_CART):
 
     def predict(self, X) -> np.ndarray:
         """Mean target of the leaf of each row: (M,)."""
-        return self.tree_.value[self.apply(X), 0]
+        leaf = self.apply(X)
+        return self.tree_.value[leaf, 0]

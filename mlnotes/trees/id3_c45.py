@@ -32,7 +32,10 @@ from mlnotes.trees.impurity import entropy
 
 @dataclass
 class MultiwayNode:
-    """A node of an ID3/C4.5 tree: a leaf when ``feature`` is None."""
+    """A node of an ID3/C4.5 tree: a leaf when ``feature`` is None.
+
+    See chapter: chapters/trees.md
+    """
 
     label: object  # majority class: the prediction at a leaf, or for an unseen value
     n_samples: int

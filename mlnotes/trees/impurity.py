@@ -121,7 +121,7 @@ def _branch_weights(groups, y, sample_weight):
 
 
 def information_gain(y, groups, criterion: str = "entropy", sample_weight=None) -> float:
-    """I(D) − Σ_v |D_v|/|D| I(D_v) for labels y (N,) split by branch labels groups (N,). See chapter: chapters/trees.md"""
+    """I(D) − Σ_v |D_v|/|D| I(D_v) for y (N,) split into the branches groups (N,). See chapter: chapters/trees.md"""
     y, w, branch, sizes = _branch_weights(groups, y, sample_weight)
     parent = impurity(y, criterion, w)
     children = sum(sizes[v] / sizes.sum() * impurity(y[branch == v], criterion, w[branch == v])
@@ -136,7 +136,7 @@ def intrinsic_value(groups, sample_weight=None) -> float:
 
 
 def gain_ratio(y, groups, sample_weight=None) -> float:
-    """Information gain / intrinsic value for y (N,) split by groups (N,); 0 if IV = 0. See chapter: chapters/trees.md"""
+    """Information gain / IV for y (N,) split by groups (N,); 0 if IV = 0. See chapter: chapters/trees.md"""
     gain = information_gain(y, groups, "entropy", sample_weight)
     iv = intrinsic_value(groups, sample_weight)
     return gain / iv if iv > 0 else 0.0

@@ -35,7 +35,10 @@ _U32 = 0xFFFFFFFF
 
 
 class SklearnFeatureSampler:
-    """scikit-learn's per-node feature draw (xorshift + Fisher–Yates), replayed in Python."""
+    """scikit-learn's per-node feature draw (xorshift + Fisher–Yates), replayed in Python.
+
+    See chapter: chapters/trees.md
+    """
 
     def __init__(self, n_features: int, max_features: int, seed: int):
         self.features = np.arange(n_features)  # permuted in place from node to node, as in sklearn
@@ -82,7 +85,10 @@ class SklearnFeatureSampler:
 
 @dataclass(frozen=True)
 class Split:
-    """The chosen split of a node and what is needed to build its children."""
+    """The chosen split of a node and what is needed to build its children.
+
+    See chapter: chapters/trees.md
+    """
 
     feature: int
     threshold: float
@@ -94,7 +100,10 @@ class Split:
 
 
 def impurity_from_counts(counts: np.ndarray, w: np.ndarray, criterion: str) -> np.ndarray:
-    """Gini or entropy (bits) from weighted class counts (..., K) and their totals w (...) → (...)."""
+    """Gini or entropy (bits) from weighted class counts (..., K) and their totals w (...) → (...).
+
+    See chapter: chapters/trees.md
+    """
     if criterion == "gini":
         return 1.0 - np.sum(counts * counts, axis=-1) / (w * w)  # sklearn's operation order
     p = counts / w[..., None]  # (..., K)
@@ -103,19 +112,28 @@ def impurity_from_counts(counts: np.ndarray, w: np.ndarray, criterion: str) -> n
 
 
 def mse_from_sums(s: np.ndarray, sq: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Weighted MSE Σw y²/w − (Σw y/w)² from the sums s, sq and weights w (same shapes)."""
+    """Weighted MSE Σw y²/w − (Σw y/w)² from the sums s, sq and weights w (same shapes).
+
+    See chapter: chapters/trees.md
+    """
     return sq / w - (s / w) ** 2
 
 
 def node_targets(Y: np.ndarray, w: np.ndarray, criterion: str) -> np.ndarray:
-    """Weighted per-sample targets: one-hot×w (n, K) for classification, w·y and w·y² (n, 2) for MSE."""
+    """Weighted per-sample targets: one-hot×w (n, K) for classification, w·y and w·y² (n, 2) for MSE.
+
+    See chapter: chapters/trees.md
+    """
     if criterion == "mse":
         return np.stack([w * Y, w * Y * Y], axis=1)  # (n, 2)
     return Y * w[:, None]  # (n, K)
 
 
 def node_impurity(T: np.ndarray, w: np.ndarray, criterion: str) -> float:
-    """Impurity of a node from its weighted targets T (n, ·) and weights w (n,)."""
+    """Impurity of a node from its weighted targets T (n, ·) and weights w (n,).
+
+    See chapter: chapters/trees.md
+    """
     tot, wt = T.sum(axis=0), w.sum()
     if criterion == "mse":
         return float(mse_from_sums(tot[0], tot[1], wt))

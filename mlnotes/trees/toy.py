@@ -89,6 +89,9 @@ def wave(n: int = 100, noise: float = 0.3, seed: int = 0):
 
 
 def wave_truth(x) -> np.ndarray:
-    """The noise-free regression function f(x) = sin(2x) + x/2 of :func:`wave`, x (N,) → (N,)."""
+    """The noise-free regression function f(x) = sin(2x) + x/2 of :func:`wave`, x (N,) → (N,).
+
+    See chapter: chapters/trees.md
+    """
     x = np.asarray(x, dtype=float)
     return np.sin(2.0 * x) + 0.5 * x

@@ -17,7 +17,8 @@ $H \ge$ ``min_child_weight``. The new scores are $F \leftarrow F + \eta\, w^*_{j
 Squared loss $\tfrac12(y - F)^2$: $g = F - y$, $h = 1$, so $w^* = \sum r/(n + \lambda)$ — with
 $\lambda = \gamma = 0$ this is GBDT's mean residual and the same split (the gain is GBDT's MSE
 decrease times $n/2$). Log loss: $g = p - y$, $h = p(1 - p)$ with $p = \sigma(F)$.
-Note: xgboost's own code compares $G_L^2/(H_L+\lambda) + \dots$ without the ½ against $\gamma$.
+Note: xgboost's own code scores a leaf by $G^2/(H+\lambda)$ without the ½, so its
+``min_split_loss`` ($\gamma$) is compared with twice the gain written above.
 
 See chapter: chapters/trees.md
 """
@@ -33,13 +34,19 @@ from mlnotes.trees.splitter import FEATURE_THRESHOLD
 
 
 def leaf_weight(G, H, lam: float = 1.0):
-    """Optimal leaf weight −G/(H + λ) from gradient and Hessian sums (any matching shapes)."""
+    """Optimal leaf weight −G/(H + λ) from gradient and Hessian sums (any matching shapes).
+
+    See chapter: chapters/trees.md
+    """
     lam = check_real("lam", lam, low=0.0)
     return -np.asarray(G, dtype=float) / (np.asarray(H, dtype=float) + lam)
 
 
 def split_gain(G_L, H_L, G_R, H_R, lam: float = 1.0, gamma: float = 0.0):
-    """½[G_L²/(H_L+λ) + G_R²/(H_R+λ) − (G_L+G_R)²/(H_L+H_R+λ)] − γ (elementwise)."""
+    """½[G_L²/(H_L+λ) + G_R²/(H_R+λ) − (G_L+G_R)²/(H_L+H_R+λ)] − γ (elementwise).
+
+    See chapter: chapters/trees.md
+    """
     lam = check_real("lam", lam, low=0.0)
     gamma = check_real("gamma", gamma, low=0.0)
     G_L, H_L, G_R, H_R = (np.asarray(a, dtype=float) for a in (G_L, H_L, G_R, H_R))
@@ -48,7 +55,10 @@ def split_gain(G_L, H_L, G_R, H_R, lam: float = 1.0, gamma: float = 0.0):
 
 
 def structure_score(G, H, lam: float = 1.0, gamma: float = 0.0) -> float:
-    """Obj* = −½ Σ_j G_j²/(H_j+λ) + γT of a tree with leaf sums G (T,), H (T,)."""
+    """Obj* = −½ Σ_j G_j²/(H_j+λ) + γT of a tree with leaf sums G (T,), H (T,).
+
+    See chapter: chapters/trees.md
+    """
     lam = check_real("lam", lam, low=0.0)
     gamma = check_real("gamma", gamma, low=0.0)
     G, H = check_array("G", G, ndim=1), check_array("H", H, ndim=1)

@@ -1,0 +1,122 @@
+"""Figures of the Decision trees & ensembles chapter: pure ``draw(ax, ...)`` functions for explore().
+
+Fits are computed once per hyperparameter setting and cached (functools.lru_cache), never at
+import. See chapter: chapters/trees.md
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from mlnotes.trees import CARTClassifier, bias_variance, boosting_curves, moons
+from mlnotes.trees.experiments import BV_MODELS
+
+TRAIN, TEST, GREY = "#1f5f8b", "#c0392b", "#999999"
+DEPTHS = (1, 2, 3, 5, 8)  # the max_depth slider of draw_boundary
+LEAVES = (1, 5, 20)  # the min_samples_leaf slider of draw_boundary
+ROUNDS = (10, 25, 50, 100, 200)  # the n_rounds slider of draw_boosting
+LRS = (0.05, 0.2, 1.0)  # the learning_rate dropdown of draw_boosting
+LIMITS = (-1.6, 2.6, -1.3, 1.8)  # x0, x1, y0, y1 of the moons plots
+N_TRAIN, NOISE = 200, 0.3
+
+
+def draw_impurity(ax):
+    """Entropy (bits), half-entropy, Gini and misclassification impurity of a two-class node against p."""
+    p = np.linspace(0.0, 1.0, 401)
+    safe = np.clip(p, 1e-300, 1.0)
+    ent = -(p * np.log2(safe) + (1 - p) * np.log2(np.clip(1 - p, 1e-300, 1.0)))
+    ax.plot(p, ent, color=TRAIN, label="entropy (bits)")
+    ax.plot(p, ent / 2, color=TRAIN, ls="--", label="entropy / 2")
+    ax.plot(p, 2 * p * (1 - p), color=TEST, label="Gini = 1 − p² − (1−p)²")
+    ax.plot(p, np.minimum(p, 1 - p), color=GREY, label="misclassification = min(p, 1−p)")
+    ax.set(xlim=(0, 1), ylim=(0, 1.05), xlabel="p = share of class 1 in the node", ylabel="impurity",
+           title="impurity of a two-class node")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper right", fontsize=7, frameon=False)
+
+
+@lru_cache(maxsize=None)
+def _grid(n: int = 150):
+    x0, x1, y0, y1 = LIMITS
+    xx, yy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    return np.c_[xx.ravel(), yy.ravel()]  # (n², 2)
+
+
+@lru_cache(maxsize=None)
+def boundary_fit(max_depth: int, min_samples_leaf: int):
+    """CART on two moons: (P(class 1) on the plot grid (150, 150), train accuracy, test accuracy, leaves)."""
+    Xtr, ytr, Xte, yte = moons(N_TRAIN, NOISE, 0)
+    tree = CARTClassifier(max_depth=max_depth, min_samples_leaf=min_samples_leaf).fit(Xtr, ytr)
+    proba = tree.predict_proba(_grid())[:, 1].reshape(150, 150)
+    return (proba, float(np.mean(tree.predict(Xtr) == ytr)), float(np.mean(tree.predict(Xte) == yte)),
+            tree.get_n_leaves())
+
+
+def draw_boundary(axes, max_depth, min_samples_leaf):
+    """A CART tree's decision regions on two moons (left) and train/test accuracy against depth (right)."""
+    left, right = (axes, None) if not hasattr(axes, "__len__") else axes
+    proba, acc_tr, acc_te, leaves = boundary_fit(max_depth, min_samples_leaf)
+    Xtr, ytr, Xte, yte = moons(N_TRAIN, NOISE, 0)
+    left.imshow(proba, origin="lower", extent=LIMITS, cmap="RdBu_r", vmin=0, vmax=1, alpha=0.45,
+                interpolation="nearest", aspect="auto")
+    left.scatter(*Xtr.T, c=ytr, cmap="RdBu_r", vmin=0, vmax=1, s=9, edgecolors="k", linewidths=0.3)
+    left.set(xlim=LIMITS[:2], ylim=LIMITS[2:], xticks=[], yticks=[],
+             title=f"depth ≤ {max_depth}, leaf ≥ {min_samples_leaf}: {leaves} leaves\n"
+                   f"train acc {acc_tr:.2f}, test acc {acc_te:.2f}")
+    left.title.set_fontsize(9)
+    if right is None:
+        return
+    accs = np.array([boundary_fit(d, min_samples_leaf)[1:3] for d in DEPTHS])  # (len(DEPTHS), 2)
+    right.plot(DEPTHS, accs[:, 0], "o-", color=TRAIN, label="train")
+    right.plot(DEPTHS, accs[:, 1], "s-", color=TEST, label="test")
+    right.axvline(max_depth, color="k", lw=0.8, ls=":")
+    right.set(xlim=(0.5, 8.5), ylim=(0.75, 1.005), xticks=DEPTHS, xlabel="max_depth", ylabel="accuracy",
+              title=f"min_samples_leaf = {min_samples_leaf}")
+    right.title.set_fontsize(9)
+    right.grid(alpha=0.3)
+    right.legend(loc="lower right", fontsize=7, frameon=False)
+
+
+def draw_boosting(ax, n_rounds, learning_rate):
+    """GBDT train and test log loss on two moons against boosting rounds, with a marker at n_rounds."""
+    if learning_rate not in LRS:
+        raise ValueError(f"learning_rate must be one of {LRS}, got {learning_rate!r}")
+    if not 1 <= n_rounds <= max(ROUNDS):
+        raise ValueError(f"n_rounds must be in [1, {max(ROUNDS)}], got {n_rounds!r}")
+    curves = boosting_curves(LRS, n_rounds=max(ROUNDS))
+    rounds = np.arange(1, max(ROUNDS) + 1)
+    for lr, (tr, te) in curves.items():
+        if lr != learning_rate:
+            ax.plot(rounds, te, color=GREY, lw=0.8, alpha=0.5)
+    tr, te = curves[learning_rate]
+    ax.plot(rounds, tr, color=TRAIN, label="train")
+    ax.plot(rounds, te, color=TEST, label="test")
+    k = n_rounds - 1
+    ax.plot([n_rounds, n_rounds], [tr[k], te[k]], "o", color="k", ms=4)
+    best = int(np.argmin(te))
+    ax.axvline(best + 1, color=TEST, lw=0.6, ls=":")
+    ax.text(0.02, 0.04, f"lr = {learning_rate:g}, {n_rounds} rounds: train {tr[k]:.3f}, test {te[k]:.3f}\n"
+                        f"best test {te[best]:.3f} at round {best + 1} (grey: other learning rates)",
+            transform=ax.transAxes, fontsize=7)
+    ax.set(xscale="log", xlim=(1, max(ROUNDS)), ylim=(0, 0.8), xlabel="boosting rounds", ylabel="log loss",
+           title="GBDT (depth-2 trees) on two moons")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper right", fontsize=7, frameon=False)
+
+
+def draw_bias_variance(ax, resample="fresh"):
+    """Measured bias² and variance of a deep tree, bagged deep trees and boosted stumps (stacked bars)."""
+    res = bias_variance(BV_MODELS, resample=resample)
+    b2 = np.array([res[m]["bias2"] for m in BV_MODELS])
+    var = np.array([res[m]["variance"] for m in BV_MODELS])
+    x = np.arange(len(BV_MODELS))
+    ax.bar(x, b2, color=TRAIN, label="bias²")
+    ax.bar(x, var, bottom=b2, color=TEST, alpha=0.8, label="variance")
+    for i in x:
+        ax.text(i, b2[i] + var[i] + 0.003, f"{b2[i]:.3f} + {var[i]:.3f}", ha="center", fontsize=7)
+    ax.set(xticks=x, xticklabels=BV_MODELS, xlim=(-0.6, len(BV_MODELS) - 0.4), ylim=(0, 0.13),
+           ylabel="squared error", title=f"bias² and variance over 20 {resample} training sets")
+    ax.grid(alpha=0.3, axis="y")
+    ax.legend(loc="upper left", fontsize=7, frameon=False)

@@ -1,0 +1,145 @@
+r"""Measurements for the trees chapter: boosting curves, bias–variance of tree ensembles, CART vs sklearn.
+
+**Boosting curves.** Mean log loss $\frac1N\sum_i \log(1 + e^{F_m(x_i)}) - y_i F_m(x_i)$ of a
+binary GBDT on train and test data after each round $m$, for several learning rates.
+
+**Bias and variance.** Refit a model on $B$ replicates $\mathcal D_b$ of the training set
+(bootstrap resamples of one set, or fresh draws from the data generator) and predict on a grid
+of $x$ where the true function $f$ is known:
+$$\overline{f}(x) = \frac1B\sum_b \hat f_b(x),\qquad
+\mathrm{bias}^2 = \mathbb E_x\big[(\overline f(x) - f(x))^2\big],\qquad
+\mathrm{variance} = \mathbb E_x\Big[\frac1B\sum_b (\hat f_b(x) - \overline f(x))^2\Big].$$
+A deep tree has low bias and high variance; bagging keeps the bias and divides the variance;
+boosting shallow stumps starts from high bias and lowers it round by round.
+
+See chapter: chapters/trees.md
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from mlnotes._checks import check_int, check_real
+from mlnotes.trees.bagging import RandomForestRegressor
+from mlnotes.trees.boosting import GBDTClassifier, GBDTRegressor, log_loss
+from mlnotes.trees.cart import CARTClassifier, CARTRegressor
+from mlnotes.trees.toy import moons, wave, wave_truth
+
+BV_MODELS = ("deep tree", "bagged trees", "boosted stumps")
+
+
+def boosting_curves(learning_rates=(0.05, 0.2, 1.0), n_rounds: int = 200, max_depth: int = 2,
+                    n_train: int = 200, noise: float = 0.3, seed: int = 0) -> dict:
+    """Train/test log loss after each round of a binary GBDT on two moons: {lr: (train (R,), test (R,))}.
+
+    See chapter: chapters/trees.md
+    """
+    lrs = tuple(check_real("learning_rate", lr, low=0.0, low_open=True) for lr in learning_rates)
+    return {lr: _curves(lr, check_int("n_rounds", n_rounds, low=1), check_int("max_depth", max_depth, low=1),
+                        check_int("n_train", n_train, low=2), check_real("noise", noise, low=0.0),
+                        check_int("seed", seed, low=0)) for lr in lrs}
+
+
+@lru_cache(maxsize=32)
+def _curves(lr, n_rounds, max_depth, n_train, noise, seed):
+    Xtr, ytr, Xte, yte = moons(n_train, noise, seed)
+    model = GBDTClassifier(n_rounds, lr, max_depth).fit(Xtr, ytr)
+    train = np.array([log_loss(ytr, F) for F in model.staged_raw(Xtr)])  # (R,)
+    test = np.array([log_loss(yte, F) for F in model.staged_raw(Xte)])  # (R,)
+    return train, test
+
+
+def _bv_model(name: str, seed: int):
+    if name == "deep tree":
+        return CARTRegressor()
+    if name == "bagged trees":
+        return RandomForestRegressor(10, max_features=None, random_state=seed)
+    if name == "boosted stumps":
+        return GBDTRegressor(100, 0.1, max_depth=1)
+    raise ValueError(f"model must be one of {BV_MODELS}, got {name!r}")
+
+
+def bias_variance(models=BV_MODELS, n_replicates: int = 20, n_train: int = 60, noise: float = 0.3,
+                  resample: str = "fresh", seed: int = 0, n_grid: int = 150) -> dict:
+    """Measured bias², variance and their sum for tree models on the 1-D wave data.
+
+    Models: a fully grown CART tree, 10 bagged fully grown trees, 100 boosted stumps (lr 0.1).
+    Returns {model: {"bias2", "variance", "error", "x" (G,), "mean" (G,), "std" (G,)}}.
+    See chapter: chapters/trees.md
+    """
+    for m in models:
+        _bv_model(m, 0)  # validates the names
+    if resample not in ("bootstrap", "fresh"):
+        raise ValueError(f"resample must be 'bootstrap' or 'fresh', got {resample!r}")
+    args = (check_int("n_replicates", n_replicates, low=2), check_int("n_train", n_train, low=2),
+            check_real("noise", noise, low=0.0), resample, check_int("seed", seed, low=0),
+            check_int("n_grid", n_grid, low=2))
+    return {m: _bias_variance_one(m, *args) for m in models}
+
+
+@lru_cache(maxsize=32)
+def _bias_variance_one(name, n_replicates, n_train, noise, resample, seed, n_grid):
+    x_grid = np.linspace(-3.0, 3.0, n_grid)
+    truth = wave_truth(x_grid)  # (G,)
+    x0, y0 = wave(n_train, noise, seed)
+    rng = np.random.default_rng(seed + 1)
+    preds = np.empty((n_replicates, n_grid))  # (B, G)
+    for b in range(n_replicates):
+        if resample == "bootstrap":
+            rows = rng.integers(0, n_train, n_train)
+            x, y = x0[rows], y0[rows]
+        else:
+            x, y = wave(n_train, noise, seed + 1000 + b)
+        preds[b] = _bv_model(name, seed + b).fit(x, y).predict(x_grid[:, None])
+    mean = preds.mean(axis=0)  # (G,)
+    bias2 = float(np.mean((mean - truth) ** 2))
+    variance = float(np.mean(preds.var(axis=0)))
+    return {"bias2": bias2, "variance": variance, "error": bias2 + variance, "x": x_grid, "mean": mean,
+            "std": preds.std(axis=0)}
+
+
+def cart_vs_sklearn(X, y, *, task: str = "classification", criterion=None, max_depth=None,
+                    min_samples_leaf: int = 1, random_state=None, X_test=None, y_test=None) -> dict:
+    """Fit our CART and sklearn's tree with the same limits and report what agrees.
+
+    ``random_state=None``: our trees visit features in index order and sklearn's gets seed 0, so
+    they can differ only at tie nodes; an int gives both the same draws. Returns a dict with
+    "n_ties", "same_structure", "same_predictions" (on X), "root" (ours, sklearn's: feature,
+    threshold, impurity decrease), and "score" (ours, sklearn's: accuracy or R² on the test set
+    if given, else on X). See chapter: chapters/trees.md
+    """
+    if task not in ("classification", "regression"):
+        raise ValueError(f"task must be 'classification' or 'regression', got {task!r}")
+    from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+    cls = task == "classification"
+    criterion = criterion or ("gini" if cls else "squared_error")
+    ours = (CARTClassifier if cls else CARTRegressor)(criterion=criterion, max_depth=max_depth,
+                                                      min_samples_leaf=min_samples_leaf, random_state=random_state)
+    ours.fit(X, y)
+    ref = (DecisionTreeClassifier if cls else DecisionTreeRegressor)(
+        criterion="log_loss" if criterion == "entropy" else criterion, max_depth=max_depth,
+        min_samples_leaf=min_samples_leaf, random_state=0 if random_state is None else random_state).fit(X, y)
+    a, b = ours.tree_, ref.tree_
+    same = (a.node_count == b.node_count and np.array_equal(a.feature, b.feature)
+            and np.array_equal(a.threshold, b.threshold))
+    Xs, ys = (X, y) if X_test is None else (X_test, y_test)
+
+    def score(model):
+        pred = model.predict(Xs)
+        if cls:
+            return float(np.mean(pred == ys))
+        return float(1 - np.sum((ys - pred) ** 2) / np.sum((ys - np.mean(ys)) ** 2))
+
+    def root(t, w, imp):
+        if t.children_left[0] == -1:
+            return (-2, float("nan"), 0.0)
+        l, r = t.children_left[0], t.children_right[0]
+        return (int(t.feature[0]), float(t.threshold[0]), float(imp[0] - (w[l] * imp[l] + w[r] * imp[r]) / w[0]))
+
+    return {"n_ties": len(ours.ties_), "same_structure": bool(same),
+            "same_predictions": bool(np.array_equal(ours.predict(X), ref.predict(X))),
+            "root": (root(a, a.weighted_n_node_samples, a.impurity), root(b, b.weighted_n_node_samples, b.impurity)),
+            "score": (score(ours), score(ref))}

@@ -1,0 +1,79 @@
+"""The trees chapter's figures draw with fixed limits, English text, and render through explore()."""
+
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from mlnotes.explore import explore  # noqa: E402
+from mlnotes.figures import trees as F  # noqa: E402
+
+
+def texts(fig):
+    return [t.get_text() for ax in fig.axes for t in (ax.title, ax.xaxis.label, ax.yaxis.label, *ax.texts)]
+
+
+def no_cjk(strings):
+    return not any("\u4e00" <= ch <= "\u9fff" for s in strings for ch in s)
+
+
+def test_draw_impurity_limits_and_curves():
+    fig = Figure()
+    ax = fig.subplots()
+    F.draw_impurity(ax)
+    assert ax.get_xlim() == (0, 1) and ax.get_ylim() == (0, 1.05)
+    ent, half, g, err = (line.get_ydata() for line in ax.lines)
+    assert max(ent) == 1.0 and max(g) == 0.5 and max(err) == 0.5 and np.all(g <= half + 1e-12)
+    assert no_cjk(texts(fig))
+
+
+def test_draw_boundary_panels_and_accuracies():
+    fig = Figure()
+    axes = fig.subplots(1, 2)
+    F.draw_boundary(axes, 8, 1)
+    left, right = axes
+    assert left.get_xlim() == F.LIMITS[:2] and right.get_ylim() == (0.75, 1.005)
+    proba, acc_tr, acc_te, leaves = F.boundary_fit(8, 1)
+    assert proba.shape == (150, 150) and acc_tr > acc_te and f"{acc_te:.2f}" in left.get_title()
+    # deeper trees fit the training set better; a min leaf size caps the number of leaves
+    train = [F.boundary_fit(d, 1)[1] for d in F.DEPTHS]
+    assert np.all(np.diff(train) >= 0) and F.boundary_fit(8, 20)[3] <= F.N_TRAIN // 20
+    F.draw_boundary(Figure().subplots(), 2, 5)  # a single Axes draws the boundary only
+    assert no_cjk(texts(fig))
+
+
+def test_draw_boosting_and_bias_variance():
+    fig = Figure()
+    ax = fig.subplots()
+    F.draw_boosting(ax, 50, 0.2)
+    assert ax.get_xlim() == (1, 200) and ax.get_ylim() == (0, 0.8)
+    marker = ax.lines[-2]  # the last line is the best-round marker
+    assert list(marker.get_xdata()) == [50, 50]
+    fig2 = Figure()
+    ax2 = fig2.subplots()
+    F.draw_bias_variance(ax2)
+    assert ax2.get_ylim() == (0, 0.13) and len(ax2.patches) == 6
+    assert no_cjk(texts(fig) + texts(fig2))
+    with pytest.raises(ValueError, match="learning_rate must be one of"):
+        F.draw_boosting(ax, 50, 0.3)
+    with pytest.raises(ValueError, match=r"n_rounds must be in \[1, 200\]"):
+        F.draw_boosting(ax, 0, 0.2)
+
+
+def test_explore_grids_render_fast():
+    full = explore(F.draw_boundary, ncols=2, max_depth=list(F.DEPTHS), min_samples_leaf=list(F.LEAVES), mode="static")
+    assert [len(c.values) for c in full.controls] == [5, 3]  # the suggested grid: 15 frames
+    F.draw_boundary(Figure().subplots(1, 2), 1, 1)  # warm the caches
+    F.draw_boosting(Figure().subplots(), 10, 0.05)
+    boundary = explore(F.draw_boundary, ncols=2, max_depth=[1, 8], min_samples_leaf=[1, 20], mode="static")
+    boosting = explore(F.draw_boosting, n_rounds=[10, 200], learning_rate=[0.05, 1.0], mode="static")
+    start = time.perf_counter()
+    frames = boundary.frames() + boosting.frames()
+    per_frame = (time.perf_counter() - start) / len(frames)
+    assert len(frames) == 8 and len(set(frames)) == 8
+    assert per_frame < 0.5  # generous: the machine is shared; typically ~0.1 s including PNG encoding
