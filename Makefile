@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 PORT ?= 8000
 
-.PHONY: book test unit nbval strict browser lab serve bench vendor clean help
+.PHONY: book test unit nbval strict determinism browser lab serve bench vendor clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -33,7 +33,7 @@ book: .venv/.installed vendor/VERSIONS
 test: .venv/.installed vendor/VERSIONS
 	scripts/test.sh
 
-unit nbval strict browser: .venv/.installed vendor/VERSIONS
+unit nbval strict determinism browser: .venv/.installed vendor/VERSIONS
 	scripts/test.sh $@
 
 lab: .venv/.installed

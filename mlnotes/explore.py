@@ -114,6 +114,7 @@ class FrameRenderer:
         for legend in list(self.figure.legends):
             legend.remove()
         self.draw(self.axes, **values)
+        _check_finite(self.figure, values)
         canvas = self.figure.canvas
         canvas.draw()
         if self.figure.get_layout_engine() is not None:
@@ -127,6 +128,20 @@ class FrameRenderer:
         image.save(out, format="PNG")
         self.seconds.append(time.perf_counter() - t0)
         return out.getvalue()
+
+
+def _check_finite(figure, values: dict) -> None:
+    """Refuse a frame whose plotted data holds NaN or inf: matplotlib would silently drop
+    those points, hiding a numerical bug at a slider's extreme."""
+    for ax in figure.axes:
+        arrays = [np.asarray(line.get_xydata(), dtype=float) for line in ax.lines]
+        arrays += [np.asarray(c.get_offsets(), dtype=float) for c in ax.collections
+                   if len(getattr(c, "get_offsets", lambda: [])())]
+        arrays += [np.asarray(im.get_array(), dtype=float) for im in ax.images]
+        for arr in arrays:
+            if arr.size and not np.all(np.isfinite(arr)):
+                raise ValueError(f"the frame for {values} plots NaN or inf values; "
+                                 "fix the computation (or drop non-finite points explicitly)")
 
 
 def _remove_drawn_artists(ax) -> None:

@@ -3,12 +3,13 @@
 #   unit     pytest over tests/ (from-scratch code vs torch/sklearn, errors, explore)
 #   nbval    every chapter executed by nbval, read from its jupytext .md source
 #   strict   a fresh full build (--all, empty cache, warnings are errors, failing cell fails)
+#   determinism  re-execute every chapter; outputs must equal the strict build's (timing cells aside)
 #   browser  headless Chromium over every page of the strict build
 # Pass phase names to run a subset: scripts/test.sh unit nbval
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export MPLBACKEND=Agg PYDEVD_DISABLE_FILE_VALIDATION=1 PYTHONHASHSEED=0
-phases=("$@"); [ ${#phases[@]} -eq 0 ] && phases=(unit nbval strict browser)
+phases=("$@"); [ ${#phases[@]} -eq 0 ] && phases=(unit nbval strict determinism browser)
 declare -A result seconds
 STRICT=_build/strict
 
@@ -17,6 +18,10 @@ run_nbval()  { .venv/bin/pytest -q -p no:cacheprovider --nbval --nbval-current-e
 run_strict() {
   rm -rf "$STRICT"
   MLNOTES_EXPLORE=static .venv/bin/jupyter-book build . --path-output "$STRICT" --all -W -n --keep-going
+}
+run_determinism() {
+  [ -d "$STRICT/_build/jupyter_execute" ] || run_strict || return 1
+  .venv/bin/python scripts/check_determinism.py
 }
 run_browser() {
   scripts/ensure_chromium.sh || true

@@ -116,3 +116,19 @@ def test_bad_start_and_labels():
         explore(None, a=[1, 2])
     with pytest.raises(ValueError, match="MLNOTES_EXPLORE must be"):
         explore(lambda ax, a: None, a=[1, 2], mode="sometimes")
+
+
+def test_a_frame_with_nan_is_refused():
+    def bad(ax, a):
+        ax.plot([0, 1, 2], [0, float("nan") if a == 2 else 1, 2])
+
+    with pytest.raises(ValueError, match=r"the frame for \{'a': 2\} plots NaN"):
+        explore(bad, a=[1, 2], mode="static").static_html()
+
+
+def test_frames_do_not_depend_on_render_order():
+    forward, backward = grid_explorer("static"), grid_explorer("static")
+    points = list(product(range(3), range(2), range(2)))
+    first = {ix: forward.frame(**forward.values_at(ix)) for ix in points}
+    last = {ix: backward.frame(**backward.values_at(ix)) for ix in reversed(points)}
+    assert first == last
