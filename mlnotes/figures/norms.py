@@ -89,7 +89,8 @@ def draw_norm_axes_all(axes, groups: int = 2):
 # -- small batches ---------------------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=1)
-def _batch_stat_data():
+def batch_stat_data():
+    """(batch_stat_error(), bn_train_eval_gap()) over BATCH_SIZES, computed once per session (the figure's data)."""
     from mlnotes.norms import BATCH_SIZES, batch_stat_error, bn_train_eval_gap
 
     err = batch_stat_error(BATCH_SIZES)
@@ -99,7 +100,7 @@ def _batch_stat_data():
 
 def draw_batch_stat_error(ax, batch_size: int = 8):
     """Error of the batch mean and variance, and the BatchNorm train/eval output gap, against batch size (log scale)."""
-    err, gap = _batch_stat_data()
+    err, gap = batch_stat_data()
     b = err["batch_sizes"]
     if batch_size not in b:
         raise ValueError(f"batch_size must be one of {list(b)}, got {batch_size!r}")
@@ -171,7 +172,8 @@ SCALING_COLORS = {"raw": ORANGE, "min-max": GREEN, "standardized": BLUE}
 
 
 @functools.lru_cache(maxsize=1)
-def _gd_runs():
+def gd_runs():
+    """scaling_gd_runs() with its defaults, computed once per session (the figure's data): {scaling: GDRun}."""
     from mlnotes.norms import scaling_gd_runs
 
     return scaling_gd_runs()
@@ -180,7 +182,7 @@ def _gd_runs():
 @functools.lru_cache(maxsize=4)
 def _slice_grid(scaling: str):
     """Loss over (w1, w2) at the optimal intercept b*, equal-aspect window: (W1, W2, L, levels, path, w*)."""
-    run = _gd_runs()[scaling]
+    run = gd_runs()[scaling]
     A = np.column_stack([np.ones(len(run.X)), run.X])  # (n, 3)
     theta_star = np.linalg.lstsq(A, run.y, rcond=None)[0]  # [b*, w1*, w2*]
     w_star = theta_star[1:]
@@ -196,7 +198,7 @@ def _slice_grid(scaling: str):
 
 def draw_scaling_gd(axes, scaling: str = "raw"):
     """GD on least squares: loss contours and path (left), excess loss per step, raw/min-max/standardized (right)."""
-    runs = _gd_runs()
+    runs = gd_runs()
     if scaling not in runs:
         raise ValueError(f"scaling must be one of {list(runs)}, got {scaling!r}")
     ax, ax2 = axes
