@@ -264,6 +264,14 @@ def test_unscaled_softmax_saturates_and_gradient_vanishes():
     assert abs(saturation(1024, "linear").max_weight - 1 / 16) < 0.02  # ÷d_k: almost uniform
 
 
+def test_scalings_share_one_cached_draw_and_callers_cannot_corrupt_it():
+    raw = scaled_scores(16, "none")
+    np.testing.assert_allclose(scaled_scores(16, "sqrt"), raw / 4, rtol=1e-15)
+    np.testing.assert_allclose(scaled_scores(16, "linear"), raw / 16, rtol=1e-15)
+    raw[0, 0] = 1e9  # the caller's copy, not the cache
+    assert scaled_scores(16, "none")[0, 0] != 1e9
+
+
 def test_softmax_jacobian_equals_autograd():
     s = np.random.default_rng(13).standard_normal((3, 5))
     jac = softmax_jacobian(softmax(s))
@@ -485,3 +493,18 @@ def test_figures_draw_with_fixed_limits():
     fa.draw_cost(Figure().subplots(), lengths=(64, 128, 256), seconds=(1e-4, 4e-4, 1.6e-3))
     with pytest.raises(ValueError, match="mask_type must be one of"):
         fa.draw_mask(Figure().subplots(1, 2), mask_type="diagonal")
+
+
+def test_mask_figure_combines_pattern_and_padding():
+    from mlnotes.figures import attention as fa
+
+    mask, w, n_pad = fa._mask_data("causal window", 8, 2, 3)
+    want = combine_masks(sliding_window_mask(8, 2, causal=True), padding_mask([5], 8)[0])
+    assert n_pad == 3
+    np.testing.assert_array_equal(mask, want)
+    np.testing.assert_array_equal(w[~mask], 0.0)
+    np.testing.assert_allclose(w[mask.any(axis=1)].sum(axis=1), 1.0, rtol=1e-12)
+    np.testing.assert_array_equal(w[7], 0.0)  # keys 5–7 are pads: a fully masked row gives zeros
+    assert fa._mask_title("none", 2, 0) == "no mask"
+    assert fa._mask_title("causal window", 2, 3) == "causal window (w = 2) + padding (3)"
+    assert fa.reversal_result() is fa._reversal()

@@ -215,9 +215,9 @@ def _masked_scores_torch(torch, scores, mask, is_causal: bool):
     if mask is None:
         return scores
     mask = torch.as_tensor(mask, device=scores.device)
-    try:
-        ok = torch.broadcast_shapes(mask.shape, scores.shape) == scores.shape
-    except RuntimeError:
+    try:  # np.broadcast_shapes: torch's imports sympy on first use (~1.5 s)
+        ok = np.broadcast_shapes(tuple(mask.shape), tuple(scores.shape)) == tuple(scores.shape)
+    except ValueError:
         ok = False
     if not ok:
         raise ValueError(f"mask must broadcast to the scores' shape {tuple(scores.shape)} (..., L, S), "
@@ -245,8 +245,8 @@ def _check_torch_shapes(q, k, v) -> None:
     if v.shape[-2] != k.shape[-2]:
         raise ValueError(f"k and v must have the same number of keys S (axis -2), got k {tuple(k.shape)} "
                          f"and v {tuple(v.shape)}")
-    try:
-        torch.broadcast_shapes(q.shape[:-2], k.shape[:-2], v.shape[:-2])
-    except RuntimeError:
+    try:  # np.broadcast_shapes: torch's imports sympy on first use (~1.5 s)
+        np.broadcast_shapes(tuple(q.shape[:-2]), tuple(k.shape[:-2]), tuple(v.shape[:-2]))
+    except ValueError:
         raise ValueError(f"the batch axes of q, k, v must broadcast, got q {tuple(q.shape)}, k {tuple(k.shape)}, "
                          f"v {tuple(v.shape)}") from None

@@ -16,6 +16,7 @@ See chapter: chapters/attention.md
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -76,16 +77,25 @@ def scaled_scores(d_k, scale="sqrt", n_keys=16, n_queries=2048, seed=0) -> np.nd
         raise ValueError(f"scale must be one of {SCALES} (none: 1, sqrt: 1/√d_k, linear: 1/d_k), got {scale!r}")
     n_keys = check_int("n_keys", n_keys, low=2)
     n_queries = check_int("n_queries", n_queries, low=1)
-    rng = np.random.default_rng(check_int("seed", seed, low=0))
+    seed = check_int("seed", seed, low=0)
     c = {"none": 1.0, "sqrt": 1.0 / np.sqrt(d_k), "linear": 1.0 / d_k}[scale]
+    return _raw_scores(d_k, n_keys, n_queries, seed) * c  # (n_queries, S), a new array
+
+
+@functools.lru_cache(maxsize=32)
+def _raw_scores(d_k: int, n_keys: int, n_queries: int, seed: int) -> np.ndarray:
+    """Unscaled q·k of random unit-variance q, k (cached: the three scalings share one draw)."""
+    rng = np.random.default_rng(seed)
     n_sets = min(32, n_queries)  # fresh keys for each set of queries
     sizes = np.diff(np.linspace(0, n_queries, n_sets + 1).astype(int))
     rows = []
     for n in sizes:
         q = rng.standard_normal((n, d_k))  # (n, d_k)
         k = rng.standard_normal((n_keys, d_k))  # (S, d_k)
-        rows.append(q @ k.T * c)  # (n, S)
-    return np.concatenate(rows)  # (n_queries, S)
+        rows.append(q @ k.T)  # (n, S)
+    out = np.concatenate(rows)  # (n_queries, S)
+    out.flags.writeable = False  # shared by every caller
+    return out
 
 
 def saturation(d_k, scale="sqrt", n_keys=16, n_queries=2048, seed=0) -> Saturation:

@@ -10,19 +10,27 @@ import functools
 
 import numpy as np
 
-MASK_TYPES = ("causal", "padding", "sliding window", "causal window", "causal + padding")
+MASK_TYPES = ("none", "causal", "sliding window", "causal window")  # each combined with padding (pad > 0)
 SCALE_LABEL = {"none": "q·k (unscaled)", "sqrt": "q·k / √d_k", "linear": "q·k / d_k (notes)"}
 D_K_VALUES = (1, 4, 16, 64, 256, 1024)
+
+
+@functools.lru_cache(maxsize=64)
+def _saturation(d_k: int, scale: str):
+    """The Saturation summary for one d_k and scaling (cached: the widget and the curves share it)."""
+    from mlnotes.attention.scaling import saturation
+
+    return saturation(d_k, scale)
 
 
 @functools.lru_cache(maxsize=64)
 def _scaling_data(d_k: int, scale: str):
     """Mean sorted softmax weights (S,) and the Saturation summary for one d_k and scaling."""
     from mlnotes.attention.core import softmax
-    from mlnotes.attention.scaling import saturation, scaled_scores
+    from mlnotes.attention.scaling import scaled_scores
 
     p = softmax(scaled_scores(d_k, scale))  # (n, S)
-    return np.sort(p, axis=-1)[:, ::-1].mean(axis=0), saturation(d_k, scale)  # (S,), Saturation
+    return np.sort(p, axis=-1)[:, ::-1].mean(axis=0), _saturation(d_k, scale)  # (S,), Saturation
 
 
 def draw_scaling(ax, d_k=64, scaled=True, notes=False):
@@ -30,19 +38,18 @@ def draw_scaling(ax, d_k=64, scaled=True, notes=False):
     scale = "sqrt" if scaled else "none"
     profile, sat = _scaling_data(int(d_k), scale)
     S = profile.size
-    x = np.arange(1, S + 1)
-    width = 0.4 if notes else 0.8
-    ax.bar(x - (width / 2 if notes else 0), profile, width=width, color="#0969da", label=SCALE_LABEL[scale])
+    edges = np.arange(S + 1) + 0.5  # key rank r covers [r − 0.5, r + 0.5]
+    ax.stairs(profile, edges, fill=True, color="#0969da", alpha=0.85, label=SCALE_LABEL[scale])  # one artist
     text = (f"d_k = {d_k}\nstd of scores = {sat.score_std:.2f}\nmean max weight = {sat.max_weight:.2f}\n"
             f"mean ‖∂softmax‖ = {sat.jacobian_norm:.3f}")
     if notes:
         p_lin, s_lin = _scaling_data(int(d_k), "linear")
-        ax.bar(x + width / 2, p_lin, width=width, color="#cf222e", hatch="//", alpha=0.8, label=SCALE_LABEL["linear"])
+        ax.stairs(p_lin, edges, baseline=None, color="#cf222e", lw=2.2, label=SCALE_LABEL["linear"])
         text += f"\n÷d_k: max weight {s_lin.max_weight:.2f}"
     ax.axhline(1 / S, color="0.3", ls="--", lw=1, label="uniform 1/S")
     ax.text(0.97, 0.95, text, transform=ax.transAxes, ha="right", va="top", fontsize=8,
             bbox=dict(boxstyle="round", fc="white", ec="0.7"))
-    ax.set(xlim=(0.3, S + 0.7), ylim=(0, 1.0), xlabel="key, sorted by weight", ylabel="attention weight",
+    ax.set(xlim=(0.5, S + 0.5), ylim=(0, 1.0), xlabel="key, sorted by weight", ylabel="attention weight",
            title=f"softmax of {SCALE_LABEL[scale]}")
     ax.legend(loc="center right", fontsize=8)
 
@@ -50,9 +57,7 @@ def draw_scaling(ax, d_k=64, scaled=True, notes=False):
 @functools.lru_cache(maxsize=1)
 def _saturation_curves():
     """max weight and Jacobian norm vs d_k for the three scalings."""
-    from mlnotes.attention.scaling import saturation
-
-    return {s: np.array([[saturation(d, s).max_weight, saturation(d, s).jacobian_norm] for d in D_K_VALUES])
+    return {s: np.array([[_saturation(d, s).max_weight, _saturation(d, s).jacobian_norm] for d in D_K_VALUES])
             for s in ("none", "sqrt", "linear")}
 
 
@@ -70,25 +75,36 @@ def draw_saturation(ax):
 
 @functools.lru_cache(maxsize=256)
 def _mask_data(mask_type: str, L: int, window: int, pad: int):
-    """The (L, L) mask, the attention weights on fixed random q, k, and the number of padded tokens."""
+    """The (L, L) mask (the chosen pattern AND a padding mask), the attention weights on fixed random q, k,
+    and the number of padded tokens."""
     from mlnotes.attention.core import sdpa_numpy
     from mlnotes.attention.masks import causal_mask, combine_masks, padding_mask, sliding_window_mask
 
     if mask_type not in MASK_TYPES:
         raise ValueError(f"mask_type must be one of {MASK_TYPES}, got {mask_type!r}")
-    n_pad = min(int(pad), L - 1) if "padding" in mask_type else 0
-    keys = padding_mask([L - n_pad], L)[0]  # (1, L)
-    mask = {"causal": causal_mask(L), "padding": np.broadcast_to(keys, (L, L)),
-            "sliding window": sliding_window_mask(L, window), "causal window": sliding_window_mask(L, window, True),
-            "causal + padding": combine_masks(causal_mask(L), keys)}[mask_type]
+    n_pad = min(int(pad), L - 1)
+    keys = padding_mask([L - n_pad], L)[0]  # (1, L): True for the L − n_pad real tokens
+    pattern = {"none": np.ones((L, L), dtype=bool), "causal": causal_mask(L),
+               "sliding window": sliding_window_mask(L, window),
+               "causal window": sliding_window_mask(L, window, True)}[mask_type]
+    mask = combine_masks(pattern, keys)  # (L, L): a key is kept only if both masks keep it
     rng = np.random.default_rng(L)
     q, k = rng.standard_normal((2, L, 8))  # fixed random queries and keys, d_k = 8
     _, w = sdpa_numpy(q, k, k, mask=mask, scale=0.6, return_weights=True)  # (L, L)
     return mask, w, n_pad
 
 
+def _mask_title(mask_type: str, window: int, n_pad: int) -> str:
+    """e.g. 'causal window (w = 2) + padding (2)', or 'no mask'."""
+    parts = [] if mask_type == "none" else [mask_type + (f" (w = {window})" if "window" in mask_type else "")]
+    if n_pad:
+        parts.append(f"padding ({n_pad})")
+    return " + ".join(parts) or "no mask"
+
+
 def draw_mask(axes, mask_type="causal", L=12, window=2, pad=2):
-    """Left: which keys (columns) each query (row) may attend to; right: the resulting attention weights."""
+    """Left: which keys (columns) each query (row) may attend to (a pattern AND a padding mask);
+    right: the resulting attention weights."""
     mask, w, n_pad = _mask_data(mask_type, int(L), int(window), int(pad))
     from matplotlib.colors import ListedColormap
 
@@ -96,9 +112,10 @@ def draw_mask(axes, mask_type="causal", L=12, window=2, pad=2):
     left.imshow(mask, cmap=ListedColormap(["#eaeef2", "#0969da"]), vmin=0, vmax=1)
     right.imshow(w, cmap="magma_r", vmin=0, vmax=1)
     ticks = np.arange(0, L, 1 if L <= 8 else 2)
-    for ax, title in ((left, f"{mask_type} mask (blue = attend)"), (right, "attention weights (row sums = 1)")):
+    title = _mask_title(mask_type, int(window), n_pad)
+    for ax, text in ((left, f"{title}\n(blue = attend)"), (right, "attention weights\n(each kept row sums to 1)")):
         ax.set(xticks=ticks, yticks=ticks, xlim=(-0.5, L - 0.5), ylim=(L - 0.5, -0.5), xlabel="key j",
-               ylabel="query i", title=title)
+               ylabel="query i", title=text)
         ax.title.set_fontsize(9)
         if n_pad:
             ax.axhspan(L - n_pad - 0.5, L - 0.5, color="0.5", alpha=0.25, hatch="xx", lw=0)
@@ -141,6 +158,12 @@ def _reversal():
     from mlnotes.attention.tiny import train_reversal
 
     return train_reversal()
+
+
+def reversal_result():
+    """The trained model behind :func:`draw_learned_attention`: ``train_reversal()`` with its defaults, trained
+    once per session (a ReversalResult)."""
+    return _reversal()
 
 
 def draw_learned_attention(ax, step=250):

@@ -27,7 +27,7 @@ def test_page_offline_and_clean(page, path):
     open_page(page, path)
     log = page.log
     assert log.offsite == [], f"{path} asked hosts other than the local server: {log.offsite}"
-    assert log.errors == [], f"{path} logged errors: {log.errors}"
+    assert log.errors == [], f"{path} logged errors: {log.errors} (failed requests: {log.failed})"
     assert log.failed == [], f"{path} had failed requests: {log.failed}"
     text = page.inner_text("body")
     for raw in ("\\(", "\\)", "\\[", "$$"):
