@@ -52,7 +52,7 @@ def draw_threshold(axes, threshold, features="all"):
     hist_ax.axvline(threshold, color="k", lw=1.2)
     hist_ax.set(xlim=(0, 1), ylim=(0, top), xlabel="score P(malignant)", ylabel="test tumours",
                 title=f"threshold = {threshold:g} (shaded: predicted malignant)")
-    hist_ax.legend(loc="upper center", fontsize=7, frameon=False)
+    hist_ax.legend(loc="upper center", fontsize=7, framealpha=0.9, edgecolor="none")
     pred = predict_at(s, threshold)
     cm = confusion_matrix(y, pred, labels=[0, 1])  # (2, 2) [[TN, FP], [FN, TP]]
     p, r, f = precision_recall_fbeta(y, pred)
@@ -138,8 +138,8 @@ def draw_auc_rank(ax, order="ascending"):
     ok = bool(np.isclose(value, truth))
     first = "lowest score = rank 1" if order == "ascending" else "highest score = rank 1: the notes' order"
     verdict = "= AUC ✓" if ok else "= 1 − AUC ✗"
-    ax.set_title(f"ranks {order} ({first})\n(Σ positive ranks − M(M+1)/2) / (MN) = "
-                 f"({ranks[y == 1].sum():g} − {m * (m + 1) // 2}) / {m * n} = {value:.3f} {verdict}"
-                 f"   [AUC = P(positive outranks negative) = {truth:.3f}]", fontsize=8, color=RIGHT if ok else WRONG)
+    ax.set_title(f"ranks in {order} order ({first})\n(Σ positive ranks − M(M+1)/2) / (MN) = "
+                 f"({ranks[y == 1].sum():g} − {m * (m + 1) // 2}) / {m * n} = {value:.3f} {verdict}\n"
+                 f"true AUC = P(positive outranks negative) = {truth:.3f}", fontsize=9, color=RIGHT if ok else WRONG)
     ax.set(xlim=(0, 1), ylim=(-1, 1), yticks=[], xlabel="score (rank numbers: positives above, negatives below)")
     ax.legend(loc="lower left", fontsize=7, frameon=False, ncols=2)
