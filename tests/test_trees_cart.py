@@ -8,7 +8,8 @@ from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris, load_
 from sklearn.model_selection import train_test_split
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
-from mlnotes.trees import CARTClassifier, CARTRegressor, SklearnFeatureSampler, cart_vs_sklearn, cost_complexity_path
+from mlnotes.trees import (CARTClassifier, CARTRegressor, SklearnFeatureSampler, cart_vs_sklearn, cost_complexity_path,
+                           divergent_nodes)
 
 LOADERS = {"iris": load_iris, "breast_cancer": load_breast_cancer, "wine": load_wine, "diabetes": load_diabetes}
 
@@ -213,3 +214,17 @@ def test_pruned_tree_minimises_cost_complexity():
     costs = impurities + alpha * np.array(n_leaves)
     assert r_t + alpha * leaves.sum() == pytest.approx(costs.min(), rel=1e-12)
     assert pruned.get_n_leaves() < full.get_n_leaves()
+
+
+# -- where two trees part ---------------------------------------------------------------------
+def test_divergent_nodes_are_ties_and_empty_for_identical_trees():
+    X, y = data("iris")
+    same, ref = pair("iris", random_state=0)
+    assert divergent_nodes(same.tree_, ref.tree_) == []
+    index_order, _ = pair("iris", random_state=None)
+    parted = divergent_nodes(index_order.tree_, ref.tree_)
+    assert parted == [0] and set(parted) <= set(index_order.ties_)  # the root tie of iris
+    small = CARTClassifier(max_depth=1).fit(X, y)  # one tree splits where the other is a leaf
+    assert divergent_nodes(small.tree_, CARTClassifier(max_depth=1, min_samples_split=1000).fit(X, y).tree_) == [0]
+    with pytest.raises(TypeError, match="expected a fitted tree's arrays"):
+        divergent_nodes(small, ref.tree_)

@@ -12,7 +12,7 @@ from sklearn.model_selection import train_test_split
 
 from mlnotes.trees import (AdaBoost, GBDTClassifier, GBDTRegressor, RandomForestClassifier, RandomForestRegressor,
                            XGBoost, XGBTree, bias_variance, boosting_curves, bootstrap_counts, discrete_alpha,
-                           leaf_weight, log_loss, samme_alpha, sigmoid, split_gain, structure_score)
+                           leaf_weight, log_loss, robust_loss_fit, samme_alpha, sigmoid, split_gain, structure_score)
 
 
 @functools.lru_cache(maxsize=None)
@@ -216,3 +216,17 @@ def test_bias_variance_of_tree_ensembles():
     assert stumps["bias2"] > 5 * deep["bias2"]  # additive stumps are biased on a wavy target
     assert stumps["variance"] < deep["variance"]
     assert deep["x"].shape == deep["mean"].shape == deep["std"].shape == (150,)
+
+
+def test_robust_losses_resist_outliers_in_the_targets():
+    clean = robust_loss_fit("squared_error", 0)
+    squared, huber, absolute = (robust_loss_fit(loss, 4) for loss in ("squared_error", "huber", "absolute_error"))
+    assert squared["outlier"].sum() == 4 and clean["outlier"].sum() == 0
+    np.testing.assert_array_equal(squared["x"], clean["x"])  # same inputs, 4 targets shifted by +6
+    np.testing.assert_allclose(squared["y"][squared["outlier"]] - clean["y"][squared["outlier"]], 6.0)
+    assert clean["mse"] < 0.1 and squared["mse"] > 10 * clean["mse"]  # squared loss chases them
+    assert absolute["mse"] < 0.1 and huber["mse"] < 0.5 * squared["mse"]
+    with pytest.raises(ValueError, match="loss must be one of"):
+        robust_loss_fit("hinge", 4)
+    with pytest.raises(ValueError, match="n_outliers must be an integer"):
+        robust_loss_fit("huber", 200)

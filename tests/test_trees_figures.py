@@ -77,3 +77,26 @@ def test_explore_grids_render_fast():
     per_frame = (time.perf_counter() - start) / len(frames)
     assert len(frames) == 8 and len(set(frames)) == 8
     assert per_frame < 0.5  # generous: the machine is shared; typically ~0.1 s including PNG encoding
+
+
+def test_impurity_marker_bias_variance_fits_and_outliers():
+    fig = Figure()
+    ax = fig.subplots()
+    F.draw_impurity(ax, 0.2)
+    assert "entropy 0.722" in ax.texts[0].get_text() and "Gini 0.320" in ax.texts[0].get_text()
+    with pytest.raises(ValueError, match=r"p_mark must be in \[0, 1\]"):
+        F.draw_impurity(ax, 1.5)
+    fig2 = Figure()
+    axes = fig2.subplots(1, 2)
+    F.draw_bias_variance_fits(axes, "boosted stumps")
+    assert axes[1].get_xlim() == (-3, 3) and "boosted stumps" in axes[1].get_title()
+    assert axes[0].patches[2].get_linewidth() == 1.5  # the chosen model's bar is outlined
+    with pytest.raises(ValueError, match="model must be one of"):
+        F.draw_bias_variance_fits(axes, "forest")
+    fig3 = Figure()
+    ax3 = fig3.subplots()
+    F.draw_outliers(ax3, "huber", 4)
+    assert ax3.get_ylim() == (-2.5, 8) and "huber" in ax3.get_title()
+    with pytest.raises(ValueError, match="loss must be one of"):
+        F.draw_outliers(ax3, "l1", 4)
+    assert no_cjk(texts(fig) + texts(fig2) + texts(fig3))

@@ -10,8 +10,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from mlnotes.trees import CARTClassifier, bias_variance, boosting_curves, moons
-from mlnotes.trees.experiments import BV_MODELS
+from mlnotes.trees import CARTClassifier, bias_variance, boosting_curves, moons, robust_loss_fit, wave_truth
+from mlnotes.trees.experiments import BV_MODELS, OUTLIER_LOSSES
 
 TRAIN, TEST, GREY = "#1f5f8b", "#c0392b", "#999999"
 DEPTHS = (1, 2, 3, 5, 8)  # the max_depth slider of draw_boundary
@@ -20,13 +20,20 @@ ROUNDS = (10, 25, 50, 100, 200)  # the n_rounds slider of draw_boosting
 LRS = (0.05, 0.2, 1.0)  # the learning_rate dropdown of draw_boosting
 LIMITS = (-1.6, 2.6, -1.3, 1.8)  # x0, x1, y0, y1 of the moons plots
 N_TRAIN, NOISE = 200, 0.3
+SHARES = (0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9)  # the p slider of draw_impurity
+OUTLIER_COUNTS = (0, 4)  # the n_outliers control of draw_outliers
 
 
-def draw_impurity(ax):
-    """Entropy (bits), half-entropy, Gini and misclassification impurity of a two-class node against p."""
+def _binary_entropy(p):
+    p = np.asarray(p, dtype=float)
+    return -(p * np.log2(np.clip(p, 1e-300, 1.0)) + (1 - p) * np.log2(np.clip(1 - p, 1e-300, 1.0)))
+
+
+def draw_impurity(ax, p_mark=None):
+    """Entropy (bits), half-entropy, Gini and misclassification impurity of a two-class node against p,
+    with the three values read off at the class share p_mark (if given)."""
     p = np.linspace(0.0, 1.0, 401)
-    safe = np.clip(p, 1e-300, 1.0)
-    ent = -(p * np.log2(safe) + (1 - p) * np.log2(np.clip(1 - p, 1e-300, 1.0)))
+    ent = _binary_entropy(p)
     ax.plot(p, ent, color=TRAIN, label="entropy (bits)")
     ax.plot(p, ent / 2, color=TRAIN, ls="--", label="entropy / 2")
     ax.plot(p, 2 * p * (1 - p), color=TEST, label="Gini = 1 − p² − (1−p)²")
@@ -34,7 +41,16 @@ def draw_impurity(ax):
     ax.set(xlim=(0, 1), ylim=(0, 1.05), xlabel="p = share of class 1 in the node", ylabel="impurity",
            title="impurity of a two-class node")
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper right", fontsize=7, frameon=False)
+    if p_mark is not None:
+        if not 0.0 <= p_mark <= 1.0:
+            raise ValueError(f"p_mark must be in [0, 1], got {p_mark!r}")
+        values = (float(_binary_entropy(p_mark)), 2 * p_mark * (1 - p_mark), min(p_mark, 1 - p_mark))
+        ax.axvline(p_mark, color="k", lw=0.8, ls=":")
+        ax.scatter([p_mark] * 3, values, c=[TRAIN, TEST, GREY], s=18, zorder=3)
+        ax.text(0.02, 0.97, f"p = {p_mark:g}\nentropy {values[0]:.3f}\nGini {values[1]:.3f}\n"
+                            f"misclassification {values[2]:.3f}", transform=ax.transAxes, va="top", fontsize=7,
+                bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=1.5))
+    ax.legend(loc="lower center", fontsize=7, frameon=False)
 
 
 @lru_cache(maxsize=None)
@@ -119,4 +135,43 @@ def draw_bias_variance(ax, resample="fresh"):
     ax.set(xticks=x, xticklabels=BV_MODELS, xlim=(-0.6, len(BV_MODELS) - 0.4), ylim=(0, 0.13),
            ylabel="squared error", title=f"bias² and variance over 20 {resample} training sets")
     ax.grid(alpha=0.3, axis="y")
+    ax.legend(loc="upper left", fontsize=7, frameon=False)
+
+
+def draw_bias_variance_fits(axes, model="deep tree"):
+    """Bias² and variance bars (left) and one model's mean fit ± one standard deviation (right)."""
+    if model not in BV_MODELS:
+        raise ValueError(f"model must be one of {BV_MODELS}, got {model!r}")
+    left, right = axes
+    draw_bias_variance(left)
+    left.patches[BV_MODELS.index(model)].set_edgecolor("k")
+    left.patches[BV_MODELS.index(model)].set_linewidth(1.5)
+    res = bias_variance(BV_MODELS)[model]
+    x = res["x"]
+    right.fill_between(x, res["mean"] - res["std"], res["mean"] + res["std"], color=TEST, alpha=0.25,
+                       label="mean ± 1 std over training sets")
+    right.plot(x, wave_truth(x), color="k", lw=1, label="true f(x)")
+    right.plot(x, res["mean"], color=TRAIN, label="mean prediction")
+    right.set(xlim=(-3, 3), ylim=(-3.2, 3.2), xlabel="x", ylabel="y",
+              title=f"{model}: bias² {res['bias2']:.3f}, variance {res['variance']:.3f}")
+    right.title.set_fontsize(9)
+    right.grid(alpha=0.3)
+    right.legend(loc="lower right", fontsize=7, frameon=False)
+
+
+def draw_outliers(ax, loss="squared_error", n_outliers=4):
+    """scikit-learn's GBDT fitted with a given loss on wave data with a few gross outliers."""
+    if loss not in OUTLIER_LOSSES:
+        raise ValueError(f"loss must be one of {OUTLIER_LOSSES}, got {loss!r}")
+    res = robust_loss_fit(loss, n_outliers)
+    x, y, out = res["x"][:, 0], res["y"], res["outlier"]
+    ax.scatter(x[~out], y[~out], s=9, color=GREY, label="data")
+    if out.any():
+        ax.scatter(x[out], y[out], s=30, marker="x", color=TEST, label=f"{int(out.sum())} outliers (+6)")
+    ax.plot(res["grid"], wave_truth(res["grid"]), color="k", lw=1, label="true f(x)")
+    ax.plot(res["grid"], res["pred"], color=TRAIN, lw=1.5, label=f"GBDT, loss = {loss}")
+    ax.set(xlim=(-3, 3), ylim=(-2.5, 8), xlabel="x", ylabel="y",
+           title=f"loss = {loss}: mean squared distance to f = {res['mse']:.3f}")
+    ax.title.set_fontsize(9)
+    ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize=7, frameon=False)

@@ -7,7 +7,8 @@ from mlnotes.trees.bagging import RandomForestClassifier, RandomForestRegressor,
 from mlnotes.trees.boosting import (AdaBoost, GBDTClassifier, GBDTRegressor, discrete_alpha, log_loss, samme_alpha,
                                     sigmoid)
 from mlnotes.trees.cart import CARTClassifier, CARTRegressor, TreeArrays, estimator_seeds, resolve_max_features
-from mlnotes.trees.experiments import BV_MODELS, bias_variance, boosting_curves, cart_vs_sklearn
+from mlnotes.trees.experiments import (BV_MODELS, OUTLIER_LOSSES, bias_variance, boosting_curves, cart_vs_sklearn,
+                                      divergent_nodes, robust_loss_fit)
 from mlnotes.trees.id3_c45 import C45, ID3, MultiwayNode, best_threshold
 from mlnotes.trees.impurity import (class_proportions, entropy, gain_ratio, gini, impurity, information_gain,
                                     intrinsic_value, misclassification)
@@ -26,6 +27,7 @@ __all__ = [
     "RandomForestClassifier", "RandomForestRegressor", "bootstrap_counts",
     "AdaBoost", "samme_alpha", "discrete_alpha", "GBDTRegressor", "GBDTClassifier", "sigmoid", "log_loss",
     "XGBTree", "XGBoost", "leaf_weight", "split_gain", "structure_score",
-    "boosting_curves", "bias_variance", "BV_MODELS", "cart_vs_sklearn",
+    "boosting_curves", "bias_variance", "BV_MODELS", "cart_vs_sklearn", "divergent_nodes",
+    "robust_loss_fit", "OUTLIER_LOSSES",
     "melons", "MELON_FEATURES", "moons", "wave", "wave_truth",
 ]

@@ -15,6 +15,9 @@ predicting (thresholds are halfway between float32 values, computed in float64),
 of zero weight are dropped. ``ties_`` lists the nodes where another feature reached the same
 best score: only there can the choice differ from scikit-learn's unless the same integer
 ``random_state`` is given (see :class:`~mlnotes.trees.splitter.SklearnFeatureSampler`).
+Even then two trees can part where tied scores differ only by rounding (the two libraries sum in a
+different order), or at a regression node whose targets are all equal but whose impurity is a rounding
+residue above $2^{-52}$ in one of them: that one splits it into children predicting the same value.
 
 See chapter: chapters/trees.md
 """

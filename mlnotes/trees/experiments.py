@@ -12,6 +12,17 @@ $$\overline{f}(x) = \frac1B\sum_b \hat f_b(x),\qquad
 A deep tree has low bias and high variance; bagging keeps the bias and divides the variance;
 boosting shallow stumps starts from high bias and lowers it round by round.
 
+**Outliers and the loss.** GBDT fits each tree to the negative gradient of its loss. For the
+squared loss that is the residual $y_i - F(x_i)$, unbounded, so a few gross outliers pull
+the fit towards themselves; the absolute loss's gradient $\mathrm{sign}(y_i - F(x_i))$ and
+Huber's (the residual clipped at a quantile $\delta$ of $|y - F|$) are bounded, so they do not.
+
+**Where two trees part.** Walk two fitted trees from the root in step; a node where both split
+but on a different (feature, threshold), or where one splits and the other does not, is a
+*divergent* node, and nothing below it is compared. Our CART records in ``ties_`` the nodes
+where several features reached the best score, so "the trees differ only at ties" reads
+``set(divergent_nodes(ours.tree_, ref.tree_)) <= set(ours.ties_)``.
+
 See chapter: chapters/trees.md
 """
 
@@ -98,6 +109,64 @@ def _bias_variance_one(name, n_replicates, n_train, noise, resample, seed, n_gri
     variance = float(np.mean(preds.var(axis=0)))
     return {"bias2": bias2, "variance": variance, "error": bias2 + variance, "x": x_grid, "mean": mean,
             "std": preds.std(axis=0)}
+
+
+OUTLIER_LOSSES = ("squared_error", "absolute_error", "huber")
+
+
+def robust_loss_fit(loss: str = "squared_error", n_outliers: int = 4, n: int = 80, shift: float = 6.0,
+                    seed: int = 0) -> dict:
+    """scikit-learn's GBDT (50 depth-2 trees, lr 0.2) on the wave data with n_outliers targets shifted up.
+
+    Returns {"x" (n, 1), "y" (n,), "outlier" (n,) bool, "grid" (G,), "pred" (G,), "mse"}, where mse is
+    the mean squared distance of the fit to the noise-free function on the grid.
+    See chapter: chapters/trees.md
+    """
+    if loss not in OUTLIER_LOSSES:
+        raise ValueError(f"loss must be one of {OUTLIER_LOSSES}, got {loss!r}")
+    n = check_int("n", n, low=2)
+    n_outliers = check_int("n_outliers", n_outliers, low=0, high=n)
+    return _robust_loss_fit(loss, n_outliers, n, check_real("shift", shift), check_int("seed", seed, low=0))
+
+
+@lru_cache(maxsize=32)
+def _robust_loss_fit(loss, n_outliers, n, shift, seed):
+    from sklearn.ensemble import GradientBoostingRegressor
+
+    x, y = wave(n, 0.3, seed)
+    rows = np.random.default_rng(seed + 1).choice(n, size=n_outliers, replace=False)  # (n_outliers,)
+    outlier = np.zeros(n, dtype=bool)
+    outlier[rows] = True
+    y = np.where(outlier, y + shift, y)
+    model = GradientBoostingRegressor(loss=loss, n_estimators=50, learning_rate=0.2, max_depth=2,
+                                      random_state=seed).fit(x, y)
+    grid = np.linspace(-3.0, 3.0, 300)
+    pred = model.predict(grid[:, None])  # (G,)
+    return {"x": x, "y": y, "outlier": outlier, "grid": grid, "pred": pred,
+            "mse": float(np.mean((pred - wave_truth(grid)) ** 2))}
+
+
+def divergent_nodes(ours, ref) -> list:
+    """Node ids of ``ours`` where two fitted trees first part, walking both from the root in step.
+
+    ``ours`` and ``ref`` are tree arrays with ``children_left/right``, ``feature`` and ``threshold``
+    (ours ``.tree_`` or scikit-learn's ``.tree_``). Empty when the trees are identical.
+    See chapter: chapters/trees.md
+    """
+    for t in (ours, ref):
+        if not all(hasattr(t, k) for k in ("children_left", "children_right", "feature", "threshold")):
+            raise TypeError(f"expected a fitted tree's arrays (estimator.tree_), got {type(t).__name__}")
+    out, stack = [], [(0, 0)]
+    while stack:
+        i, j = stack.pop()
+        leaf_i, leaf_j = ours.children_left[i] == -1, ref.children_left[j] == -1
+        if leaf_i and leaf_j:
+            continue
+        if leaf_i != leaf_j or ours.feature[i] != ref.feature[j] or ours.threshold[i] != ref.threshold[j]:
+            out.append(int(i))
+            continue
+        stack += [(ours.children_right[i], ref.children_right[j]), (ours.children_left[i], ref.children_left[j])]
+    return out
 
 
 def cart_vs_sklearn(X, y, *, task: str = "classification", criterion=None, max_depth=None,
