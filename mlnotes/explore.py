@@ -92,7 +92,8 @@ def make_controls(grid: dict[str, Any], labels: dict[str, str] | None = None) ->
 class FrameRenderer:
     """Renders ``draw(axes, **values)`` to PNG bytes, reusing one figure for every frame."""
 
-    def __init__(self, draw: Callable, *, figsize=(6.4, 3.0), nrows=1, ncols=1, dpi=80, colors=256):
+    def __init__(self, draw: Callable, *, figsize=(6.4, 3.0), nrows=1, ncols=1, dpi=80, colors=256,
+                 layout_values: dict | None = None):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
@@ -103,23 +104,23 @@ class FrameRenderer:
         FigureCanvasAgg(self.figure)
         self.axes = self.figure.subplots(nrows, ncols, squeeze=True)
         self.seconds: list[float] = []
+        # The layout is computed once, on these values (the start frame), whichever frame is asked
+        # for first: the live widget and the static page then get byte-identical frames.
+        self.layout_values = layout_values
 
     def render(self, values: dict) -> bytes:
         """One frame as PNG bytes (palette-quantised: small, lossless for line art)."""
         from PIL import Image
 
         t0 = time.perf_counter()
-        for ax in np.atleast_1d(self.axes).flat:
-            _remove_drawn_artists(ax)
-        for legend in list(self.figure.legends):
-            legend.remove()
-        self.draw(self.axes, **values)
-        _check_finite(self.figure, values)
+        if self.figure.get_layout_engine() is not None:
+            # Lay out once, on the start frame, then freeze: faster, and axes never jump between frames.
+            self._draw(self.layout_values or values)
+            self.figure.canvas.draw()
+            self.figure.set_layout_engine("none")
+        self._draw(values)
         canvas = self.figure.canvas
         canvas.draw()
-        if self.figure.get_layout_engine() is not None:
-            # Lay out once (first frame), then freeze: faster, and axes never jump between frames.
-            self.figure.set_layout_engine("none")
         rgb = np.asarray(canvas.buffer_rgba())[..., :3]
         image = Image.fromarray(rgb)
         if self.colors:
@@ -128,6 +129,15 @@ class FrameRenderer:
         image.save(out, format="PNG")
         self.seconds.append(time.perf_counter() - t0)
         return out.getvalue()
+
+
+    def _draw(self, values: dict) -> None:
+        for ax in np.atleast_1d(self.axes).flat:
+            _remove_drawn_artists(ax)
+        for legend in list(self.figure.legends):
+            legend.remove()
+        self.draw(self.axes, **values)
+        _check_finite(self.figure, values)
 
 
 def _check_finite(figure, values: dict) -> None:
@@ -164,7 +174,6 @@ class Explorer:
     def __init__(self, draw: Callable, controls: list[Control], *, start: dict | None = None,
                  alt: str = "", mode: str | None = None, **figure_kw):
         self.controls = controls
-        self.renderer = FrameRenderer(draw, **figure_kw)
         self.alt = alt or getattr(draw, "__doc__", "") or "interactive figure"
         self.alt = " ".join(self.alt.split())
         self.mode = mode or os.environ.get("MLNOTES_EXPLORE", "both")
@@ -184,6 +193,7 @@ class Explorer:
             if v not in c.values:
                 raise ValueError(f"start value {c.name}={v!r} is not one of {list(c.values)}")
             self.start_index.append(c.values.index(v))
+        self.renderer = FrameRenderer(draw, layout_values=self.values_at(tuple(self.start_index)), **figure_kw)
         self._cache: dict[tuple, bytes] = {}
         self._widget = None
 

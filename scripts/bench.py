@@ -108,6 +108,17 @@ def frame_switch_times(html_dir: Path) -> dict[str, dict]:
     return result
 
 
+def rag_numbers() -> dict:
+    """The retrieval bench of `mlnotes ask` (index build, model load, query latency, BM25 vs bm25s)."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        from mlnotes.rag.bench import measure
+    except ImportError:
+        return {}
+    print("retrieval bench (mlnotes ask)…", flush=True)
+    return measure()
+
+
 def render_stats(path: Path) -> dict[str, dict]:
     per_chapter: dict[str, list] = {}
     for line in path.read_text().splitlines() if path.exists() else []:
@@ -138,6 +149,7 @@ def main() -> None:
         "page_mb": page_sizes(html),
         "frames": render_stats(stats_file),
         "switch": frame_switch_times(html),
+        "rag": rag_numbers(),
         "machine": f"{os.cpu_count()} cores",
     }
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
@@ -173,6 +185,22 @@ def markdown(r: dict) -> str:
     for page, s in r["switch"].items():
         lines.append(f"| slider frame switch in Chromium, `{page}` ({s['switches']} switches): median / max | "
                      f"{s['median_ms']} / {s['max_ms']} ms | ≤ {t['switch_ms']} ms | {ok(s['max_ms'] <= t['switch_ms'])} |")
+    g = r.get("rag") or {}
+    if g:
+        lines.append(f"| `mlnotes ask` index build ({g['chapters']} chapters, {g['sections']} sections, {g['chunks']} chunks, "
+                     f"embeddings from cache) | {g['index_build_s']:.2f} s | — | |")
+        if g.get("model_load_s") is not None:
+            lines.append(f"| MiniLM model load | {g['model_load_s']:.1f} s | — | |")
+        for method, q in g["query_ms"].items():
+            target = "≤ 50 ms (p50)" if method == "hybrid" else "—"
+            mark = ok(q["p50"] <= 50) if method == "hybrid" else ""
+            lines.append(f"| query latency `{method}` over {q['n']} questions: p50 / p95 | {q['p50']:.1f} / {q['p95']:.1f} ms "
+                         f"| {target} | {mark} |")
+        lines.append(f"| one BM25 scoring of all chunks: ours vs `bm25s` (same run) | {g['bm25_ours_ms']:.2f} vs "
+                     f"{g['bm25s_ms']:.2f} ms | — | |")
+        for a in g.get("ann", []):
+            lines.append(f"| faiss {a['index']} {a['param']}, 20k synthetic vectors: recall@10, query time | "
+                         f"{a['recall']:.3f}, {a['ms_per_query']:.3f} ms | — | |")
     lines.append(f"\nMeasured on {r['machine']}.")
     return "\n".join(lines)
 

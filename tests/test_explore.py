@@ -46,11 +46,14 @@ def test_static_frames_match_every_grid_point():
 
 
 def test_live_widget_shows_the_same_png_as_the_static_frame():
-    e = grid_explorer()
-    data = static_data(e.static_html())
-    w = e.widget()
+    # Two independent explorers, as in the two worlds: the site renders every frame (grid order),
+    # the live kernel renders the start frame first and then whatever the reader picks.
+    data = static_data(grid_explorer("static").static_html())
+    w = grid_explorer("live").widget()
     a, kind, notes = w.inputs
     assert w.image.value == base64.b64decode(data["frames"][data["index"][(1 * 2 + 0) * 2 + 0]])  # start: a=1
+    a.value = 0.5
+    assert w.image.value == base64.b64decode(data["frames"][data["index"][0]])
     a.value, kind.value, notes.value = 2.0, "square", True
     flat = (2 * 2 + 1) * 2 + 1
     assert w.image.value == base64.b64decode(data["frames"][data["index"][flat]])
@@ -132,3 +135,17 @@ def test_frames_do_not_depend_on_render_order():
     first = {ix: forward.frame(**forward.values_at(ix)) for ix in points}
     last = {ix: backward.frame(**backward.values_at(ix)) for ix in reversed(points)}
     assert first == last
+
+
+def test_layout_is_fixed_by_the_start_frame_in_both_worlds():
+    def wide_ticks(ax, a):
+        """tick labels whose width depends on the frame"""
+        ax.plot([0, 1], [0, 10.0**a])
+        ax.set_ylim(0, 10.0**a)
+        ax.set_ylabel("value")
+
+    static = explore(wide_ticks, a=[0, 3, 6], start={"a": 6}, mode="static")
+    data = static_data(static.static_html())  # renders a=0 first
+    live = explore(wide_ticks, a=[0, 3, 6], start={"a": 6}, mode="live").widget()  # renders a=6 first
+    live.inputs[0].value = 0
+    assert live.image.value == base64.b64decode(data["frames"][data["index"][0]])
