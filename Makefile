@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 PORT ?= 8000
 
-.PHONY: book test unit nbval strict determinism browser lab serve bench vendor clean help
+.PHONY: book test unit nbval strict determinism browser rag-cache lab serve bench vendor clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -12,6 +12,7 @@ help:
 	@echo "make lab    Jupyter Lab with the chapters as live notebooks"
 	@echo "make serve  serve _build/html on http://127.0.0.1:$(PORT)"
 	@echo "make bench  measure build, execution, page size and slider speed (bench/RESULTS.md)"
+	@echo "after make book: .venv/bin/mlnotes ask \"why divide by sqrt of d_k\"  searches the book"
 
 # The pinned environment: rebuilt when requirements.txt or pyproject.toml change.
 .venv/.installed: requirements.txt pyproject.toml
@@ -27,13 +28,17 @@ vendor: vendor/VERSIONS
 vendor/VERSIONS: scripts/fetch_site_js.sh
 	scripts/fetch_site_js.sh
 
-book: .venv/.installed vendor/VERSIONS
+# Embed the book once (MiniLM, about a minute cold) into .cache/mlnotes; seconds when warm.
+rag-cache: .venv/.installed
+	$(PY) -m mlnotes.rag.prime
+
+book: .venv/.installed vendor/VERSIONS rag-cache
 	scripts/build_book.sh
 
-test: .venv/.installed vendor/VERSIONS
+test: .venv/.installed vendor/VERSIONS rag-cache
 	scripts/test.sh
 
-unit nbval strict determinism browser: .venv/.installed vendor/VERSIONS
+unit nbval strict determinism browser: .venv/.installed vendor/VERSIONS rag-cache
 	scripts/test.sh $@
 
 lab: .venv/.installed

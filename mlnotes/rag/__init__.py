@@ -1,0 +1,35 @@
+r"""Retrieval-augmented generation (检索增强生成, RAG): the retrieval half, from scratch, over this book.
+
+* :mod:`~mlnotes.rag.corpus` — chapters → sections; interview questions → labelled queries;
+* :mod:`~mlnotes.rag.chunking` — fixed-size (with overlap) and sentence-packed chunks;
+* :mod:`~mlnotes.rag.tfidf` — TF-IDF equal to scikit-learn's ``TfidfVectorizer``;
+* :mod:`~mlnotes.rag.bm25` — BM25 equal to ``bm25s`` (lucene, robertson, atire) and ``rank_bm25``;
+* :mod:`~mlnotes.rag.inverted_index` — postings, gap + varint coding, AND / OR;
+* :mod:`~mlnotes.rag.dense` — MiniLM embeddings with a disk cache; cosine / dot / L2;
+* :mod:`~mlnotes.rag.ann` — faiss Flat / IVF / HNSW, recall@k and latency;
+* :mod:`~mlnotes.rag.fusion` — reciprocal rank fusion;
+* :mod:`~mlnotes.rag.rerank` — a sentence-level MiniLM stand-in for a cross-encoder;
+* :mod:`~mlnotes.rag.retriever`, :mod:`~mlnotes.rag.evaluate`, :mod:`~mlnotes.rag.transforms` — the
+  pipeline, its evaluation on the book's interview questions, and query/context transforms;
+* :mod:`~mlnotes.rag.store`, :mod:`~mlnotes.rag.cli`, :mod:`~mlnotes.rag.bench` — ``mlnotes ask``.
+
+Heavy libraries (sentence-transformers, faiss, bm25s, scikit-learn) are imported only when used.
+
+See chapter: chapters/rag.md
+"""
+
+from mlnotes.rag.bm25 import BM25, idf_of, term_factor
+from mlnotes.rag.chunking import Chunk, fixed_chunks, fixed_spans, sentence_spans, sentences, structure_chunks
+from mlnotes.rag.corpus import Book, Query, Section, load_book, parse_chapter
+from mlnotes.rag.fusion import rrf, rrf_scores
+from mlnotes.rag.inverted_index import InvertedIndex, decode_postings, encode_postings, intersect, union
+from mlnotes.rag.retriever import ChunkConfig, Hit, Retriever
+
+__all__ = [
+    "BM25", "idf_of", "term_factor",
+    "Chunk", "fixed_chunks", "fixed_spans", "sentence_spans", "sentences", "structure_chunks",
+    "Book", "Query", "Section", "load_book", "parse_chapter",
+    "rrf", "rrf_scores",
+    "InvertedIndex", "decode_postings", "encode_postings", "intersect", "union",
+    "ChunkConfig", "Hit", "Retriever",
+]

@@ -1,0 +1,134 @@
+"""``mlnotes ask "question"``: search this book's sections from the command line.
+
+Prints the top sections (chapter, title, score, the built page with its anchor, a snippet), or
+JSON with ``--json``. Bad input (an empty query, a query of only stop words, an unknown method,
+k <= 0) prints one line on stderr and exits with status 2. The index is cached under
+``.cache/mlnotes`` and rebuilt only when a chapter changes (:mod:`mlnotes.rag.store`).
+
+See chapter: chapters/rag.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+
+METHODS = ("bm25", "dense", "hybrid")
+
+
+class UsageError(Exception):
+    """Bad input from the user: reported on stderr with exit status 2.
+
+    See chapter: chapters/rag.md
+    """
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"k must be a positive integer, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"k must be a positive integer, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``mlnotes`` argument parser with its ``ask`` subcommand.
+
+    See chapter: chapters/rag.md
+    """
+    parser = argparse.ArgumentParser(prog="mlnotes", description="Tools for the mlnotes book.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    ask = sub.add_parser("ask", help="search the book's sections", description="Search the book's sections "
+                         "(BM25, MiniLM embeddings, or both fused by RRF) and print where to read.")
+    ask.add_argument("query", help='the question, e.g. "why divide by sqrt of d_k"')
+    ask.add_argument("--method", choices=METHODS, default="hybrid", help="retrieval method (default: hybrid)")
+    ask.add_argument("-k", type=_positive_int, default=5, help="how many sections to show (default: 5)")
+    ask.add_argument("--json", action="store_true", help="print the results as JSON")
+    ask.add_argument("--chapter", default=None, help="only search this chapter (file name without .md)")
+    ask.add_argument("--root", default=None, help="the book's folder (default: found from the current folder)")
+    return parser
+
+
+def check_query(query: str) -> list:
+    """The query's searchable tokens; raises UsageError for an empty or stop-words-only query.
+
+    See chapter: chapters/rag.md
+    """
+    from mlnotes.rag.tfidf import analyzer
+
+    if not query.strip():
+        raise UsageError("the query is empty; ask a question, e.g. mlnotes ask \"why divide by sqrt of d_k\"")
+    tokens = analyzer(stop_words=True)(query)
+    if not tokens:
+        raise UsageError(f"the query {query!r} has no searchable words (only stop words, single letters or "
+                         "punctuation); add a content word")
+    return tokens
+
+
+def format_hits(hits: list, method: str) -> str:
+    """Human-readable lines for the hits.
+
+    See chapter: chapters/rag.md
+    """
+    if not hits:
+        return "no section matches the query"
+    lines = []
+    for h in hits:
+        lines.append(f"{h.rank}. [{h.chapter}] {h.title}   ({method} score {h.score:.4g})")
+        lines.append(f"   {h.path}")
+        lines.extend(textwrap.wrap(h.snippet, width=84, initial_indent="   ", subsequent_indent="   "))
+    return "\n".join(lines)
+
+
+def ask(args) -> int:
+    """Run one ``ask``: validate, open (or build) the index, search, print. Returns the exit status.
+
+    See chapter: chapters/rag.md
+    """
+    from mlnotes.rag.corpus import find_root
+    from mlnotes.rag.store import open_index
+
+    check_query(args.query)
+    root = args.root or find_root()
+    try:
+        retriever, _ = open_index(root, need_vectors=args.method != "bm25", progress=True)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        hits = retriever.search(args.query, args.method, args.k, chapter=args.chapter)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.json:
+        print(json.dumps([{"rank": h.rank, "chapter": h.chapter, "title": h.title, "score": h.score,
+                           "path": h.path, "snippet": h.snippet} for h in hits], ensure_ascii=False, indent=2))
+    else:
+        print(format_hits(hits, args.method))
+    return 0
+
+
+def main(argv=None) -> int:
+    """Entry point of the ``mlnotes`` command; returns the exit status (2 for bad input).
+
+    See chapter: chapters/rag.md
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed its usage message
+        return int(exc.code or 0)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return ask(args)
+    except UsageError as exc:
+        print(f"mlnotes ask: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

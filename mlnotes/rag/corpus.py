@@ -1,0 +1,314 @@
+r"""The book as a retrieval corpus: chapters split into sections, interview questions as labelled queries.
+
+A chapter is a MyST markdown file. Each heading (``#`` … ``####``) starts a **section**
+$s = (\text{chapter}, \text{title}, \text{anchor}, \text{text})$; the text before the first ``##``
+belongs to the chapter's title section. The anchor is the MyST label ``(sec-xxx)=`` written
+just before the heading, else the id Sphinx derives from the heading
+(``docutils.nodes.make_id``: "Adam's bias correction" → ``adam-s-bias-correction``).
+
+Only explanatory prose is indexed: code cells, ``literalinclude`` blocks, dropdowns, the
+"Interview questions" section and the "Hand-write it" drill sections are dropped. Each
+interview question (the title of a ``:::{dropdown}``) becomes a **labelled query** whose
+relevant sections are the targets of the ``{ref}`` links in its answer, so
+$\mathcal R_q = \{\, s : \text{label}(s) \in \text{refs}(q) \,\}$ and the question text itself is
+never in the index.
+
+See chapter: chapters/rag.md
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HEADING = re.compile(r"^(#{1,4})\s+(.+?)\s*#*\s*$")
+LABEL = re.compile(r"^\(([A-Za-z0-9_.:-]+)\)=\s*$")
+FENCE = re.compile(r"^(`{3,}|~{3,}|:{3,})\s*(\{[^}]*\}|[\w+-]*)?\s*(.*)$")
+REF = re.compile(r"\{ref\}`([^`]*)`")
+KEEP_DIRECTIVES = {"{note}", "{tip}", "{warning}", "{important}", "{admonition}", "{math}", "{hint}", "{attention}",
+                   "{caution}", "{seealso}", "{margin}", "{epigraph}"}
+EXCLUDED_TITLES = ("interview questions", "hand-write it")
+EXCLUDED_LABEL_ENDS = ("-interview", "-drill")
+INTERVIEW = ("interview questions", "-interview")
+
+
+@dataclass(frozen=True)
+class Section:
+    """One indexed section of a chapter: where it is, what it is called, its plain text.
+
+    See chapter: chapters/rag.md
+    """
+
+    chapter: str  # file stem, e.g. "optimizers"
+    chapter_title: str
+    title: str
+    anchor: str  # MyST label if any, else the Sphinx heading id
+    label: str | None
+    level: int
+    text: str
+
+    @property
+    def key(self) -> str:
+        """A book-wide unique id: ``chapter#anchor``."""
+        return f"{self.chapter}#{self.anchor}"
+
+    @property
+    def site_path(self) -> str:
+        """The built page with anchor, relative to the repository root."""
+        return f"_build/html/chapters/{self.chapter}.html" + (f"#{self.anchor}" if self.anchor else "")
+
+
+@dataclass(frozen=True)
+class Query:
+    """One interview question with the anchors of the sections its answer links to.
+
+    See chapter: chapters/rag.md
+    """
+
+    text: str
+    chapter: str
+    relevant: frozenset  # keys (chapter#anchor) of the relevant sections
+
+
+@dataclass
+class Book:
+    """Every indexed section of the book and every labelled interview question.
+
+    See chapter: chapters/rag.md
+    """
+
+    sections: list = field(default_factory=list)
+    queries: list = field(default_factory=list)
+    dropped_queries: list = field(default_factory=list)  # questions whose links point to no indexed section
+    sources: dict = field(default_factory=dict)  # chapter stem -> sha256 of its source
+    labels: dict = field(default_factory=dict)  # MyST label -> index of its section
+
+    @property
+    def digest(self) -> str:
+        """sha256 over the chapter order and every source: changes when any chapter changes."""
+        h = hashlib.sha256()
+        for name, sha in self.sources.items():
+            h.update(f"{name}:{sha}\n".encode())
+        return h.hexdigest()
+
+
+def heading_id(title: str) -> str:
+    """The id Sphinx gives a heading without a label (docutils ``make_id`` of its plain text).
+
+    See chapter: chapters/rag.md
+    """
+    from docutils.nodes import make_id
+
+    return make_id(plain_inline(title))
+
+
+def plain_inline(text: str) -> str:
+    """MyST inline markup to plain text: roles, code, links and emphasis keep only their words.
+
+    See chapter: chapters/rag.md
+    """
+    text = re.sub(r"\{ref\}`([^`<]*?)\s*<[^>]*>`", r"\1", text)  # {ref}`words <label>` -> words
+    text = re.sub(r"\{ref\}`[^`]*`", "", text)  # {ref}`label` -> (nothing readable)
+    text = re.sub(r"\{glue:?\w*\}`[^`]*`", "…", text)  # a glued number is not in the source
+    text = re.sub(r"\{[\w:-]+\}`([^`]*)`", r"\1", text)  # any other role keeps its content
+    text = re.sub(r"`([^`]*)`", r"\1", text)
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+    text = re.sub(r"<!--.*?-->", "", text)
+    return text
+
+
+def ref_targets(text: str) -> list:
+    """Labels linked by ``{ref}`label``` or ``{ref}`words <label>``` in a piece of MyST.
+
+    See chapter: chapters/rag.md
+    """
+    out = []
+    for inner in REF.findall(text):
+        m = re.search(r"<([^>]+)>\s*$", inner)
+        out.append((m.group(1) if m else inner).strip())
+    return out
+
+
+def _strip_front_matter(lines: list) -> list:
+    if lines and lines[0].strip() == "---":
+        for i in range(1, len(lines)):
+            if lines[i].strip() == "---":
+                return lines[i + 1:]
+    return lines
+
+
+def _closes(line: str, marker: str) -> bool:
+    """True if ``line`` closes a fence opened by ``marker`` (same character, at least as long)."""
+    s = line.strip()
+    return bool(s) and set(s) == {marker[0]} and len(s) >= len(marker)
+
+
+def _blocks(lines: list):
+    """Yield ("heading", level, title) | ("label", name) | ("text", line) | ("dropdown", title, body)
+    with code cells and other dropped fences removed."""
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i]
+        fence = FENCE.match(line)
+        if fence:
+            marker, kind, rest = fence.group(1), (fence.group(2) or ""), fence.group(3)
+            j = i + 1
+            while j < n and not _closes(lines[j], marker):
+                j += 1
+            body = lines[i + 1:j]
+            i = j + 1
+            if kind == "{dropdown}":
+                yield ("dropdown", rest.strip(), "\n".join(body))
+            elif kind in KEEP_DIRECTIVES:
+                for b in body:
+                    if not re.match(r"^:[\w-]+:", b):
+                        yield ("text", b)
+            continue
+        heading = HEADING.match(line)
+        if heading:
+            yield ("heading", len(heading.group(1)), heading.group(2))
+        elif LABEL.match(line):
+            yield ("label", LABEL.match(line).group(1))
+        else:
+            yield ("text", line)
+        i += 1
+
+
+def _clean(lines: list) -> str:
+    """Join kept lines into plain text: inline markup removed, blank-line paragraphs kept."""
+    text = plain_inline("\n".join(lines))
+    text = re.sub(r"[ \t]+", " ", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
+
+
+def _excluded(title: str, label: str | None) -> bool:
+    t = plain_inline(title).strip().lower()
+    return t.startswith(EXCLUDED_TITLES) or bool(label and label.endswith(EXCLUDED_LABEL_ENDS))
+
+
+def parse_chapter(source: str, chapter: str) -> tuple:
+    """Split one chapter's MyST source into indexed sections and (question, answer-links) pairs.
+
+    Returns ``(sections, questions, labels)``: a list of :class:`Section`, a list of
+    ``(question text, [linked labels])`` and a dict label -> section index (labels written
+    mid-section point to the enclosing section). See chapter: chapters/rag.md
+    """
+    if not isinstance(source, str):
+        raise TypeError(f"source must be a str, got {type(source).__name__}")
+    lines = _strip_front_matter(source.splitlines())
+    sections, questions, labels = [], [], {}
+    chapter_title = chapter
+    current = None  # dict of the open section
+    excluded_level = None  # level of an excluded heading whose subsections are dropped too
+    pending_label, seen_ids = None, set()
+
+    def close():
+        if current is not None and not current["excluded"]:
+            text = _clean(current["lines"])
+            sections.append(Section(chapter, chapter_title, current["title"], current["anchor"], current["label"],
+                                    current["level"], text))
+            for lab in current["labels"]:
+                labels[lab] = len(sections) - 1
+
+    for block in _blocks(lines):
+        kind = block[0]
+        if kind == "label":
+            pending_label = block[1]
+            continue
+        if kind == "heading":
+            level, title = block[1], plain_inline(block[2]).strip()
+            close()
+            if level == 1:
+                chapter_title = title
+            if excluded_level is not None and level <= excluded_level:
+                excluded_level = None
+            excluded = excluded_level is not None or _excluded(block[2], pending_label)
+            if excluded and excluded_level is None:
+                excluded_level = level
+            slug = heading_id(block[2])
+            anchor = pending_label or (slug if slug not in seen_ids else "")
+            seen_ids.add(slug)
+            interview = title.lower().startswith(INTERVIEW[0]) or bool(pending_label and
+                                                                       pending_label.endswith(INTERVIEW[1]))
+            current = {"title": title, "anchor": anchor, "label": pending_label, "level": level, "lines": [],
+                       "excluded": excluded, "interview": interview,
+                       "labels": [pending_label] if pending_label else []}
+            pending_label = None
+            continue
+        if pending_label is not None and current is not None:
+            if kind == "text" and not block[1].strip():
+                pass  # a blank line between a label and what it labels
+            else:
+                current["labels"].append(pending_label)  # a label on a paragraph: point to the section
+                pending_label = None
+        if current is None:
+            continue
+        if kind == "dropdown":
+            title, body = block[1], block[2]
+            if current["interview"]:
+                questions.append((plain_inline(title).strip(), ref_targets(body)))
+            continue
+        current["lines"].append(block[1])
+    close()
+    return sections, questions, labels
+
+
+def chapter_files(root) -> list:
+    """Chapter sources under ``root/chapters``: those in ``_toc.yml`` first, in its order, then the rest by name.
+
+    See chapter: chapters/rag.md
+    """
+    root = Path(root)
+    found = sorted((root / "chapters").glob("*.md"))
+    order = []
+    toc = root / "_toc.yml"
+    if toc.exists():
+        order = re.findall(r"file:\s*chapters/([\w.-]+?)(?:\.md)?\s*$", toc.read_text(encoding="utf-8"), re.M)
+    rank = {name: i for i, name in enumerate(order)}
+    return sorted(found, key=lambda p: (rank.get(p.stem, len(rank)), p.stem))
+
+
+def load_book(root, *, skip=()) -> Book:
+    """Parse every chapter under ``root`` into a :class:`Book` (sections + labelled queries).
+
+    ``skip`` names chapter stems to leave out. See chapter: chapters/rag.md
+    """
+    root = Path(root)
+    if not (root / "chapters").is_dir():
+        raise ValueError(f"root must contain a chapters/ folder, got {str(root)!r}")
+    book = Book()
+    raw_questions = []
+    for path in chapter_files(root):
+        if path.stem in skip:
+            continue
+        source = path.read_text(encoding="utf-8")
+        book.sources[path.stem] = hashlib.sha256(source.encode()).hexdigest()
+        sections, questions, labels = parse_chapter(source, path.stem)
+        offset = len(book.sections)
+        book.sections.extend(sections)
+        book.labels.update({k: v + offset for k, v in labels.items()})
+        raw_questions.extend((q, path.stem, targets) for q, targets in questions)
+    for text, chapter, targets in raw_questions:
+        relevant = frozenset(book.sections[book.labels[t]].key for t in targets if t in book.labels)
+        if relevant:
+            book.queries.append(Query(text, chapter, relevant))
+        else:
+            book.dropped_queries.append(text)
+    return book
+
+
+def find_root(start=None) -> Path:
+    """The repository root: the nearest folder at or above ``start`` (default: cwd) holding
+    ``chapters/`` and ``_toc.yml``, else the folder above the installed package.
+
+    See chapter: chapters/rag.md
+    """
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "chapters").is_dir() and (folder / "_toc.yml").exists():
+            return folder
+    return Path(__file__).resolve().parents[2]

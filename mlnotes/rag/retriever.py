@@ -1,0 +1,200 @@
+r"""The retrieval pipeline over the book: chunks indexed by BM25 and MiniLM, results returned as sections.
+
+Sections are cut into chunks (:mod:`mlnotes.rag.chunking`); each chunk is indexed with its
+section title in front ("contextual header"). A query is scored against every chunk, and a
+section scores the **maximum** over its chunks, so small chunks are matched and their parent
+section is returned (**Small2Big**). Methods:
+
+* ``bm25``: BM25 (Lucene variant, $k_1 = 1.5$, $b = 0.75$) over analyzer tokens;
+* ``dense``: cosine of MiniLM unit vectors;
+* ``hybrid``: RRF ($k = 60$) of the two section rankings;
+* ``rerank``: the top ``n_candidates`` hybrid sections re-scored by :mod:`mlnotes.rag.rerank`.
+
+A ``chapter`` filter restricts every method to one chapter's sections before ranking
+(a metadata filter, 元数据过滤).
+
+See chapter: chapters/rag.md
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from mlnotes._checks import check_int
+from mlnotes.rag.bm25 import BM25
+from mlnotes.rag.chunking import Chunk, fixed_chunks, structure_chunks
+from mlnotes.rag.fusion import rrf
+
+METHODS = ("bm25", "dense", "hybrid", "rerank")
+
+
+@dataclass(frozen=True)
+class ChunkConfig:
+    """How sections are cut: ``structure`` (sentences packed to ``size`` words) or ``fixed`` (sliding window).
+
+    See chapter: chapters/rag.md
+    """
+
+    mode: str = "structure"
+    size: int = 100
+    overlap: int = 1  # sentences for "structure", words for "fixed"
+
+    def __post_init__(self):
+        if self.mode not in ("structure", "fixed", "section"):
+            raise ValueError(f"mode must be 'structure', 'fixed' or 'section', got {self.mode!r}")
+        check_int("size", self.size, low=1)
+        check_int("overlap", self.overlap, low=0)
+        if self.mode == "fixed" and self.overlap >= self.size:
+            raise ValueError(f"overlap must be smaller than size ({self.size}), got {self.overlap}")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved section: where it is, its score, and the best-matching chunk as a snippet.
+
+    See chapter: chapters/rag.md
+    """
+
+    rank: int
+    section: int
+    chapter: str
+    title: str
+    score: float
+    path: str
+    snippet: str
+
+
+def make_chunks(sections, config: ChunkConfig = ChunkConfig()) -> list:
+    """Cut every section's text into chunks (an empty section gives one empty chunk): -> list of Chunk.
+
+    See chapter: chapters/rag.md
+    """
+    out = []
+    for i, s in enumerate(sections):
+        if config.mode == "section":
+            pieces = [Chunk(i, s.text, 0, len(s.text))]
+        elif config.mode == "fixed":
+            pieces = fixed_chunks(s.text, config.size, config.overlap, "word", section=i)
+        else:
+            pieces = structure_chunks(s.text, config.size, config.overlap, section=i)
+        out.extend(pieces or [Chunk(i, "", 0, 0)])
+    return out
+
+
+def indexed_text(section, chunk) -> str:
+    """The text that is actually indexed for a chunk: its section title, a newline, the chunk.
+
+    See chapter: chapters/rag.md
+    """
+    return f"{section.title}\n{chunk.text}".strip()
+
+
+def _tokenizer():
+    from mlnotes.rag.tfidf import analyzer
+
+    return analyzer(stop_words=True)
+
+
+class Retriever:
+    """BM25 + dense + hybrid (+ rerank) retrieval of sections over chunks.
+
+    See chapter: chapters/rag.md
+    """
+
+    def __init__(self, sections, config: ChunkConfig = ChunkConfig(), embedder=None, k1: float = 1.5, b: float = 0.75):
+        self.sections = list(sections)
+        if not self.sections:
+            raise ValueError("sections must not be empty: no chapter was found to index")
+        self.config = config
+        self.embedder = embedder
+        self.chunks = make_chunks(self.sections, config)
+        self.texts = [indexed_text(self.sections[c.section], c) for c in self.chunks]
+        self.tokenize = _tokenizer()
+        self.bm25 = BM25(k1, b, "lucene").fit([self.tokenize(t) for t in self.texts])
+        self.chunk_section = np.array([c.section for c in self.chunks])  # (C,)
+        self.vectors = None  # (C, 384), filled by embed()
+
+    def embed(self, progress: bool = False) -> "Retriever":
+        """Embed every chunk (cached on disk): fills ``vectors`` (C, 384)."""
+        if self.embedder is None:
+            from mlnotes.rag.dense import default_embedder
+
+            self.embedder = default_embedder()
+        if self.vectors is None:
+            self.vectors = self.embedder.embed(self.texts, progress=progress, desc="embedding chunks")
+        return self
+
+    # -- chunk scores -> section rankings ---------------------------------------------------
+    def chunk_scores(self, query: str, method: str) -> np.ndarray:
+        """Score of every chunk for the query by ``bm25`` or ``dense``: str -> (C,)."""
+        if method == "bm25":
+            return self.bm25.scores(self.tokenize(query))
+        if method == "dense":
+            self.embed()
+            q = self.embedder.embed([query])[0]  # (384,)
+            return self.vectors @ q  # (C,) cosine: both are unit vectors
+        raise ValueError(f"method must be 'bm25' or 'dense' here, got {method!r}")
+
+    def _allowed(self, chapter) -> np.ndarray:
+        mask = np.ones(len(self.sections), dtype=bool)  # (S,)
+        if chapter is not None:
+            mask = np.array([s.chapter == chapter for s in self.sections])
+            if not mask.any():
+                names = sorted({s.chapter for s in self.sections})
+                raise ValueError(f"chapter must be one of {names}, got {chapter!r}")
+        return mask
+
+    def section_scores(self, query: str, method: str, chapter=None) -> tuple:
+        """Best chunk score per section and that chunk's index: -> ((S,), (S,)); -inf where filtered out."""
+        cs = self.chunk_scores(query, method)  # (C,)
+        order = np.lexsort((-cs, self.chunk_section))  # (C,) by section, then best chunk first
+        sec, first = np.unique(self.chunk_section[order], return_index=True)
+        best = np.full(len(self.sections), -np.inf)  # (S,)
+        arg = np.full(len(self.sections), -1)  # (S,)
+        best[sec] = cs[order[first]]
+        arg[sec] = order[first]
+        best[~self._allowed(chapter)] = -np.inf
+        if method == "bm25":
+            best[best <= 0] = -np.inf  # no query term: not retrieved at all
+        return best, arg
+
+    def ranking(self, query: str, method: str = "hybrid", chapter=None, n_candidates: int = 20) -> list:
+        """Ranked (section, score, best chunk) triples, best first. See chapter: chapters/rag.md"""
+        if method not in METHODS:
+            raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+        if method in ("bm25", "dense"):
+            best, arg = self.section_scores(query, method, chapter)
+            order = [int(i) for i in np.argsort(-best, kind="stable") if np.isfinite(best[i])]
+            return [(i, float(best[i]), int(arg[i])) for i in order]
+        lists = [self.ranking(query, m, chapter) for m in ("bm25", "dense")]
+        fused = rrf([[s for s, _, _ in lst] for lst in lists], k=60)
+        dense_chunk = {s: c for s, _, c in lists[1]}
+        out = [(s, float(score), dense_chunk[s]) for s, score in fused]
+        if method == "rerank":
+            from mlnotes.rag.rerank import rerank_sections
+
+            out = rerank_sections(self, query, out[:n_candidates]) + out[n_candidates:]
+        return out
+
+    def search(self, query: str, method: str = "hybrid", k: int = 5, chapter=None) -> list:
+        """The top-k sections as :class:`Hit` objects. See chapter: chapters/rag.md"""
+        k = check_int("k", k, low=1)
+        hits = []
+        for rank, (s, score, c) in enumerate(self.ranking(query, method, chapter)[:k], start=1):
+            sec = self.sections[s]
+            hits.append(Hit(rank, s, sec.chapter, sec.title, score, sec.site_path, snippet(self.chunks[c].text)))
+        return hits
+
+
+def snippet(text: str, width: int = 160) -> str:
+    """The first ``width`` characters of a text on one line, cut at a word, with an ellipsis if cut.
+
+    See chapter: chapters/rag.md
+    """
+    flat = " ".join(text.split())
+    if len(flat) <= width:
+        return flat
+    cut = flat[:width].rsplit(" ", 1)[0]
+    return cut + " …"
