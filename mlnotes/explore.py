@@ -79,14 +79,27 @@ def make_controls(grid: dict[str, Any], labels: dict[str, str] | None = None) ->
                 raise ValueError(f"{name} has repeated values: {list(values)}")
             controls.append(Control(name, labels.get(name, name), values, "dropdown"))
         elif all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in values):
-            if not all(np.isfinite(values)):
+            if not all(_finite_number(v) for v in values):
                 raise ValueError(f"{name} must hold finite numbers, got {list(values)}")
             if len(set(values)) != len(values):
                 raise ValueError(f"{name} has repeated values: {list(values)}")
-            controls.append(Control(name, labels.get(name, name), values, "slider"))
+            control = Control(name, labels.get(name, name), values, "slider")
+            shown = [control.text(v) for v in values]
+            if len(set(shown)) != len(shown):
+                raise ValueError(f"{name} has values that display the same ({shown}): round them, e.g. 0.3 not "
+                                 "0.30000000000000004")
+            controls.append(control)
         else:
             raise TypeError(f"{name} must hold only numbers, only strings or exactly [False, True]")
     return controls
+
+
+def _finite_number(v) -> bool:
+    """True for a number that is a finite float (huge ints like 10**400 are not)."""
+    try:
+        return bool(np.isfinite(float(v)))
+    except (OverflowError, TypeError, ValueError):
+        return False
 
 
 class FrameRenderer:

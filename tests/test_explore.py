@@ -99,6 +99,8 @@ def test_static_html_is_accessible():
     ({"a": "abc"}, "a must be a list of values"),
     ({"a": [1, "x"]}, "a must hold only numbers"),
     ({"a": [1.0, float("nan")]}, "a must hold finite numbers"),
+    ({"a": [10**400, 1]}, "a must hold finite numbers"),
+    ({"a": [0.1 + 0.2, 0.3]}, "display the same"),
     ({"a": [1, 1]}, "a has repeated values"),
     ({"a": [True]}, "a toggle takes exactly"),
     ({"a": list(range(MAX_FRAMES + 1))}, "keep it"),

@@ -53,6 +53,7 @@ def _check_axis(axis, ndim: int) -> int:
 def softmax(x, axis=-1) -> np.ndarray:
     """Stable softmax along ``axis`` (row max subtracted): same shape as ``x``.
 
+    A -inf entry gets weight 0; a slice of only -inf entries raises ValueError (torch returns NaN there).
     See chapter: chapters/attention.md
     """
     x = _check_logits("x", x)

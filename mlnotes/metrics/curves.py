@@ -39,7 +39,8 @@ def _binary_clf_curve(t: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndar
     """FP and TP counts at each distinct score, thresholds descending: (n,), (n,) -> 3 × (T,)."""
     order = np.argsort(-s, kind="stable")  # (n,) highest score first
     s_sorted, t_sorted = s[order], t[order]
-    last = np.r_[np.flatnonzero(np.diff(s_sorted)), len(s) - 1]  # (T,) last index of each tie block
+    # (T,) last index of each tie block; != rather than np.diff: ±1e308 scores would overflow the difference
+    last = np.r_[np.flatnonzero(s_sorted[1:] != s_sorted[:-1]), len(s) - 1]
     tps = np.cumsum(t_sorted)[last].astype(float)  # (T,) positives with s >= threshold
     fps = 1.0 + last - tps  # (T,) the rest of the samples above the threshold
     return fps, tps, s_sorted[last]
@@ -83,7 +84,7 @@ def average_precision(y_true, y_score) -> float:
     See chapter: chapters/metrics.md
     """
     prec, rec, _ = precision_recall_curve(y_true, y_score)
-    return float(max(0.0, -np.sum(np.diff(rec) * prec[:-1])))
+    return float(min(1.0, max(0.0, -np.sum(np.diff(rec) * prec[:-1]))))  # the sum may round to 1 + 2^-52
 
 
 def auc_trapezoid(y_true, y_score) -> float:

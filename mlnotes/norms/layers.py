@@ -122,7 +122,8 @@ def _check_group_norm(x, num_groups, eps):
 def group_norm(x, num_groups, gamma=None, beta=None, eps=1e-5) -> np.ndarray:
     """GroupNorm of x (N, C, *) with C/num_groups channels per group; γ, β (C,) per channel; y like x.
 
-    Same as ``nn.GroupNorm(num_groups, C)``.
+    Same as ``nn.GroupNorm(num_groups, C)``; a group holding one value gives x̂ = 0 (y = β), as torch does for N > 1
+    (torch raises for N = 1 there).
     See chapter: chapters/normalization.md
     """
     x, g, eps = _check_group_norm(x, num_groups, eps)

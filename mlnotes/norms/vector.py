@@ -32,7 +32,9 @@ def _check_ord(ord) -> float:
 def vector_norm(x, ord=2) -> float:
     """‖x‖_ord of all entries of x (any shape) for ord ≥ 1 or inf; a float.
 
-    Same as ``torch.linalg.vector_norm(x, ord)`` and, for 1-D x, ``np.linalg.norm(x, ord)``.
+    Same as ``torch.linalg.vector_norm(x, ord)`` and, for 1-D x, ``np.linalg.norm(x, ord)``, except that the
+    entries are scaled by the largest one (no overflow to inf beyond ~1e154, no underflow to 0 below ~1e-154)
+    and that an empty x has norm 0 for every ord (torch raises for ord=inf).
     See chapter: chapters/normalization.md
     """
     x = check_array("x", x)
@@ -51,6 +53,9 @@ def vector_norm(x, ord=2) -> float:
 def l2_normalize(x, axis: int = -1, eps: float = 1e-12) -> np.ndarray:
     """x divided by its L2 norm along ``axis`` (at least eps); same shape as x. As ``F.normalize(x, dim=axis)``.
 
+    The norm is scaled by the largest entry, so entries beyond ~1e154 (or below ~1e-154 with a tiny eps) still
+    give unit vectors, where ``F.normalize`` overflows to 0 (or underflows to x/eps).
+
     See chapter: chapters/normalization.md
     """
     x = check_array("x", x)
@@ -58,8 +63,12 @@ def l2_normalize(x, axis: int = -1, eps: float = 1e-12) -> np.ndarray:
         raise ValueError("x must have at least 1 dimension, got a scalar")
     axis = check_int("axis", axis, low=-x.ndim, high=x.ndim - 1)
     eps = check_real("eps", eps, low=0.0, low_open=True)
-    norm = np.sqrt((x**2).sum(axis=axis, keepdims=True))  # ‖x‖₂ along axis, kept
-    return x / np.maximum(norm, eps)
+    top = np.abs(x).max(axis=axis, keepdims=True, initial=0.0)  # largest |x_i| along axis, kept
+    scaled = x / np.where(top > 0, top, 1.0)  # entries in [-1, 1], the largest ±1: no overflow, no underflow to 0
+    r = np.sqrt((scaled**2).sum(axis=axis, keepdims=True))  # ‖x‖₂ / max|x_i|, in [1, √n] (0 for a zero slice)
+    r = np.where(r > 0, r, 1.0)
+    unit = top >= eps / r  # ‖x‖₂ = top·r ≥ eps, tested without forming top·r (it may overflow)
+    return np.where(unit, scaled / r, x / np.where(unit, 1.0, eps))  # x/‖x‖₂, or x/eps for a tiny slice
 
 
 def l1_penalty(w, lam: float) -> float:

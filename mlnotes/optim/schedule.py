@@ -42,7 +42,9 @@ def _check_schedule(base_lr, warmup_steps, total_steps, min_lr, warmup_start_fac
 def warmup_cosine_lr(step, *, base_lr, warmup_steps, total_steps, min_lr=0.0, warmup_start_factor=None) -> float:
     """Learning rate at ``step`` (0 ≤ step ≤ total_steps): linear warmup, then cosine to ``min_lr``.
 
-    Equal to torch's ``SequentialLR(LinearLR, CosineAnnealingLR)``; see the module docstring.
+    Equal to torch's ``SequentialLR(LinearLR, CosineAnnealingLR)``; see the module docstring. The warmup rises
+    from f0·base_lr to base_lr (it may start below ``min_lr``, as torch's does); the cosine phase stays in
+    [min_lr, base_lr].
     See chapter: chapters/optimizers.md
     """
     base_lr, W, T, min_lr, f0 = _check_schedule(base_lr, warmup_steps, total_steps, min_lr, warmup_start_factor)
@@ -64,12 +66,20 @@ def warmup_cosine_schedule(*, base_lr, warmup_steps, total_steps, min_lr=0.0, wa
     return np.where(s < W, warm, cos)
 
 
+def _l2(g: np.ndarray) -> float:
+    """‖g‖₂ of all entries, scaled by the largest |g_i| so the squares neither overflow nor underflow to 0."""
+    top = float(np.max(np.abs(g), initial=0.0))
+    return 0.0 if top == 0.0 else top * float(np.sqrt(np.sum((np.ravel(g) / top) ** 2)))
+
+
 def clip_grad_norm(grads, max_norm, norm_type=2.0):
     """Scale a list of gradients so their global ``norm_type``-norm is at most ``max_norm``.
 
     Returns ``(clipped_grads, total_norm)``: new arrays of the input shapes, and the global
     norm *before* clipping, exactly as ``torch.nn.utils.clip_grad_norm_`` (1e-6 in the
     coefficient, clamped at 1). ``norm_type`` is 2.0 or ``inf``. The input is not modified.
+    Unlike torch, the 2-norm is scaled by the largest entry (gradients beyond ~1e154 are clipped, not zeroed by an
+    infinite norm) and an empty gradient counts as norm 0 for ``inf`` too (torch raises).
     See chapter: chapters/optimizers.md
     """
     if isinstance(grads, np.ndarray) or not isinstance(grads, (list, tuple)):
@@ -83,8 +93,8 @@ def clip_grad_norm(grads, max_norm, norm_type=2.0):
     if norm_type == math.inf:
         total = max(float(np.max(np.abs(g), initial=0.0)) for g in grads)
     else:
-        norms = [np.linalg.norm(g.ravel()) for g in grads]  # ‖g⁽ⁱ⁾‖ per array
-        total = float(np.linalg.norm(norms))  # ‖(‖g⁽¹⁾‖, …, ‖g⁽ᵏ⁾‖)‖
+        norms = [_l2(g) for g in grads]  # ‖g⁽ⁱ⁾‖ per array
+        total = float(_l2(np.array(norms)))  # ‖(‖g⁽¹⁾‖, …, ‖g⁽ᵏ⁾‖)‖
     coef = min(max_norm / (total + 1e-6), 1.0)  # min(1, c / (‖g‖ + 1e-6))
     return [g * coef for g in grads], total
 
