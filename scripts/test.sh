@@ -13,18 +13,17 @@ phases=("$@"); [ ${#phases[@]} -eq 0 ] && phases=(unit nbval strict determinism 
 declare -A result seconds
 STRICT=_build/strict
 
+# Chapters run on the primed embedding cache (make rag-cache): loading the model there is an error.
+WARM="env MLNOTES_REQUIRE_WARM_CACHE=1"
 run_unit()   { .venv/bin/pytest -q -m "not browser" tests; }
-run_nbval()  {
-  export MLNOTES_REQUIRE_WARM_CACHE=1  # chapters run on the primed embedding cache (make rag-cache) .venv/bin/pytest -q -p no:cacheprovider --nbval --nbval-current-env --nbval-cell-timeout=120 chapters; }
+run_nbval()  { $WARM .venv/bin/pytest -q -p no:cacheprovider --nbval --nbval-current-env --nbval-cell-timeout=120 chapters; }
 run_strict() {
-  export MLNOTES_REQUIRE_WARM_CACHE=1
   rm -rf "$STRICT"
-  MLNOTES_EXPLORE=static .venv/bin/jupyter-book build . --path-output "$STRICT" --all -W -n --keep-going
+  $WARM MLNOTES_EXPLORE=static .venv/bin/jupyter-book build . --path-output "$STRICT" --all -W -n --keep-going
 }
 run_determinism() {
-  export MLNOTES_REQUIRE_WARM_CACHE=1
   [ -d "$STRICT/_build/jupyter_execute" ] || run_strict || return 1
-  .venv/bin/python scripts/check_determinism.py
+  $WARM .venv/bin/python scripts/check_determinism.py
 }
 run_browser() {
   scripts/ensure_chromium.sh || true
