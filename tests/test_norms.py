@@ -214,76 +214,56 @@ def test_eval_mode_ignores_the_rest_of_the_batch():
 
 # -- LayerNorm, InstanceNorm, GroupNorm -----------------------------------------------------------
 
-@pytest.mark.parametrize("shape,normalized", [((4, 6), (6,)), ((2, 5, 8), (8,)), ((2, 3, 4, 5), (3, 4, 5)),
-                                              ((3, 4, 5), (4, 5)), ((7,), 7)])
-@pytest.mark.parametrize("affine", [True, False])
-def test_layer_norm_equals_torch(shape, normalized, affine):
-    rng = np.random.default_rng(10)
-    ns = (normalized,) if isinstance(normalized, int) else normalized
+def _compare_with_torch(rng, ref, shape, param_shape, forward, backward, affine=True):
+    """Run ``ref`` (a torch norm layer, float64) and ours on the same x, γ, β and upstream dy;
+    assert equal outputs and gradients dx, dγ, dβ (None for no affine). Returns (x, dy, g)."""
     x, dy = 1.0 + 2.0 * rng.standard_normal(shape), rng.standard_normal(shape)
-    ref = torch.nn.LayerNorm(ns, elementwise_affine=affine).double()
     g = b = None
     if affine:
-        g, b = rng.uniform(0.5, 2, ns), rng.standard_normal(ns)
+        g, b = rng.uniform(0.5, 2, param_shape), rng.standard_normal(param_shape)
         with torch.no_grad():
             ref.weight.copy_(_t(g))
             ref.bias.copy_(_t(b))
     xt = _t(x, grad=True)
     yt = ref(xt)
     yt.backward(_t(dy))
-    np.testing.assert_allclose(nm.layer_norm(x, normalized, g, b), _n(yt), rtol=RTOL, atol=ATOL)
-    dx, dg, db = nm.layer_norm_backward(dy, x, normalized, g)
+    np.testing.assert_allclose(forward(x, g, b), _n(yt), rtol=RTOL, atol=ATOL)
+    dx, dg, db = backward(dy, x, g)
     np.testing.assert_allclose(dx, _n(xt.grad), rtol=1e-9, atol=1e-12)
     if affine:
         np.testing.assert_allclose(dg, _n(ref.weight.grad), rtol=1e-9, atol=1e-12)
         np.testing.assert_allclose(db, _n(ref.bias.grad), rtol=1e-9, atol=1e-12)
     else:
         assert dg is None and db is None
+    return x, dy, g
+
+
+@pytest.mark.parametrize("shape,normalized", [((4, 6), (6,)), ((2, 5, 8), (8,)), ((2, 3, 4, 5), (3, 4, 5)),
+                                              ((3, 4, 5), (4, 5)), ((7,), 7)])
+@pytest.mark.parametrize("affine", [True, False])
+def test_layer_norm_equals_torch(shape, normalized, affine):
+    ns = (normalized,) if isinstance(normalized, int) else normalized
+    ref = torch.nn.LayerNorm(ns, elementwise_affine=affine).double()
+    _compare_with_torch(np.random.default_rng(10), ref, shape, ns,
+                        lambda x, g, b: nm.layer_norm(x, normalized, g, b),
+                        lambda dy, x, g: nm.layer_norm_backward(dy, x, normalized, g), affine)
 
 
 @pytest.mark.parametrize("shape", [(2, 3, 4, 5), (1, 2, 3, 3)])
 @pytest.mark.parametrize("affine", [True, False])
 def test_instance_norm_equals_torch(shape, affine):
-    rng = np.random.default_rng(11)
-    c = shape[1]
-    x, dy = 1.0 + 2.0 * rng.standard_normal(shape), rng.standard_normal(shape)
-    ref = torch.nn.InstanceNorm2d(c, affine=affine).double()
-    g = b = None
-    if affine:
-        g, b = rng.uniform(0.5, 2, c), rng.standard_normal(c)
-        with torch.no_grad():
-            ref.weight.copy_(_t(g))
-            ref.bias.copy_(_t(b))
-    xt = _t(x, grad=True)
-    yt = ref(xt)
-    yt.backward(_t(dy))
-    np.testing.assert_allclose(nm.instance_norm(x, g, b), _n(yt), rtol=RTOL, atol=ATOL)
-    dx, dg, db = nm.instance_norm_backward(dy, x, g)
-    np.testing.assert_allclose(dx, _n(xt.grad), rtol=1e-9, atol=1e-12)
-    if affine:
-        np.testing.assert_allclose(dg, _n(ref.weight.grad), rtol=1e-9, atol=1e-12)
-        np.testing.assert_allclose(db, _n(ref.bias.grad), rtol=1e-9, atol=1e-12)
+    ref = torch.nn.InstanceNorm2d(shape[1], affine=affine).double()
+    _compare_with_torch(np.random.default_rng(11), ref, shape, shape[1], nm.instance_norm,
+                        nm.instance_norm_backward, affine)
 
 
 @pytest.mark.parametrize("shape,groups", [((2, 6, 3, 4), 1), ((2, 6, 3, 4), 2), ((2, 6, 3, 4), 3),
                                           ((2, 6, 3, 4), 6), ((3, 4), 2), ((2, 8, 5), 4)])
 def test_group_norm_equals_torch(shape, groups):
-    rng = np.random.default_rng(12)
     c = shape[1]
-    x, dy = 1.0 + 2.0 * rng.standard_normal(shape), rng.standard_normal(shape)
-    ref = torch.nn.GroupNorm(groups, c).double()
-    g, b = rng.uniform(0.5, 2, c), rng.standard_normal(c)
-    with torch.no_grad():
-        ref.weight.copy_(_t(g))
-        ref.bias.copy_(_t(b))
-    xt = _t(x, grad=True)
-    yt = ref(xt)
-    yt.backward(_t(dy))
-    np.testing.assert_allclose(nm.group_norm(x, groups, g, b), _n(yt), rtol=RTOL, atol=ATOL)
-    dx, dg, db = nm.group_norm_backward(dy, x, groups, g)
-    np.testing.assert_allclose(dx, _n(xt.grad), rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(dg, _n(ref.weight.grad), rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(db, _n(ref.bias.grad), rtol=1e-9, atol=1e-12)
+    x, dy, _ = _compare_with_torch(np.random.default_rng(12), torch.nn.GroupNorm(groups, c).double(), shape, c,
+                                   lambda x, g, b: nm.group_norm(x, groups, g, b),
+                                   lambda dy, x, g: nm.group_norm_backward(dy, x, groups, g))
     dx0, dg0, db0 = nm.group_norm_backward(dy, x, groups)
     assert dg0 is None and db0 is None
     np.testing.assert_allclose(dx0, nm.group_norm_backward(dy, x, groups, np.ones(c))[0], rtol=1e-14)
