@@ -151,3 +151,12 @@ def test_layout_is_fixed_by_the_start_frame_in_both_worlds():
     live = explore(wide_ticks, a=[0, 3, 6], start={"a": 6}, mode="live").widget()  # renders a=6 first
     live.inputs[0].value = 0
     assert live.image.value == base64.b64decode(data["frames"][data["index"][0]])
+
+
+def test_each_frame_is_drawn_once_after_the_layout(monkeypatch):
+    e = grid_explorer("static")
+    draws = []
+    original = e.renderer.figure.canvas.draw
+    monkeypatch.setattr(e.renderer.figure.canvas, "draw", lambda: (draws.append(1), original())[1])
+    e.frames()
+    assert len(draws) == 12 + 1  # 12 frames, plus one layout pass on the start frame
