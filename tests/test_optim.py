@@ -9,6 +9,7 @@ import torch
 from mlnotes.optim import (SGD, Adagrad, Adam, AdamW, Quadratic, RMSprop, Rosenbrock, Saddle, clip_grad_norm,
                            hessian_eigs, minibatches, run, warmup_cosine_lr, warmup_cosine_schedule)
 from mlnotes.optim import errata
+from mlnotes.optim.reference import torch_warmup_cosine
 
 STEPS = 120
 
@@ -157,26 +158,12 @@ def test_minibatches_cover_each_index_once_and_keep_the_remainder():
     assert all(np.array_equal(a, b) for a, b in zip(batches, same_seed))
 
 
-def _torch_schedule(base_lr, W, T, min_lr, f0):
-    p = torch.zeros(1, requires_grad=True)
-    opt = torch.optim.SGD([p], lr=base_lr)
-    sched = torch.optim.lr_scheduler.SequentialLR(opt, [
-        torch.optim.lr_scheduler.LinearLR(opt, start_factor=f0, end_factor=1.0, total_iters=W),
-        torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=T - W, eta_min=min_lr)], milestones=[W])
-    lrs = [opt.param_groups[0]["lr"]]
-    for _ in range(T):
-        opt.step()
-        sched.step()
-        lrs.append(opt.param_groups[0]["lr"])
-    return np.array(lrs)
-
-
 @pytest.mark.parametrize("W, T, min_lr, f0", [
     (0, 10, 0.0, None), (0, 50, 1e-4, None), (1, 2, 0.0, None), (3, 10, 0.0, None), (5, 100, 1e-4, None),
     (10, 11, 1e-3, None), (100, 1000, 1e-5, None), (10, 60, 0.0, 0.1), (4, 20, 2e-3, 1.0)])
 def test_warmup_cosine_equals_torch_sequential_lr(W, T, min_lr, f0):
     base = 1e-2
-    want = _torch_schedule(base, W, T, min_lr, 1.0 / (W + 1) if f0 is None else f0)
+    want = torch_warmup_cosine(base_lr=base, warmup_steps=W, total_steps=T, min_lr=min_lr, warmup_start_factor=f0)
     kw = dict(base_lr=base, warmup_steps=W, total_steps=T, min_lr=min_lr, warmup_start_factor=f0)
     ours = np.array([warmup_cosine_lr(s, **kw) for s in range(T + 1)])
     np.testing.assert_allclose(ours, want, rtol=1e-9, atol=1e-12)

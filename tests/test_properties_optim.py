@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from mlnotes.optim import SGD, Adagrad, Adam, AdamW, RMSprop, clip_grad_norm, warmup_cosine_lr, warmup_cosine_schedule
+from mlnotes.optim.reference import torch_warmup_cosine
 from tests.hypothesis_settings import PROPERTIES
 
 OURS = {"SGD": SGD, "Adagrad": Adagrad, "RMSprop": RMSprop, "Adam": Adam, "AdamW": AdamW}
@@ -204,21 +205,6 @@ def schedule_args(draw):
     return dict(base_lr=base, warmup_steps=W, total_steps=T, min_lr=min_lr, warmup_start_factor=f0)
 
 
-def torch_schedule(base_lr, warmup_steps, total_steps, min_lr, warmup_start_factor):
-    W, T = warmup_steps, total_steps
-    f0 = 1.0 / (W + 1) if warmup_start_factor is None else warmup_start_factor
-    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=base_lr)
-    sched = torch.optim.lr_scheduler.SequentialLR(opt, [
-        torch.optim.lr_scheduler.LinearLR(opt, start_factor=f0, end_factor=1.0, total_iters=W),
-        torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=T - W, eta_min=min_lr)], milestones=[W])
-    lrs = [opt.param_groups[0]["lr"]]
-    for _ in range(T):
-        opt.step()
-        sched.step()
-        lrs.append(opt.param_groups[0]["lr"])
-    return np.array(lrs)
-
-
 @PROPERTIES
 @given(kw=schedule_args())
 def test_warmup_cosine_is_monotone_bounded_and_equals_torch(kw):
@@ -236,4 +222,4 @@ def test_warmup_cosine_is_monotone_bounded_and_equals_torch(kw):
     assert lrs[W] == pytest.approx(base, rel=1e-15) and lrs[T] == pytest.approx(min_lr, rel=1e-15, abs=ulp)
     if W > 0:
         assert lrs[0] == pytest.approx(f0 * base, rel=1e-15)
-        np.testing.assert_allclose(lrs, torch_schedule(**kw), rtol=1e-9, atol=1e-12 * base)
+        np.testing.assert_allclose(lrs, torch_warmup_cosine(**kw), rtol=1e-9, atol=1e-12 * base)

@@ -49,3 +49,25 @@ def run_both(name: str, *, steps: int = 100, seed: int = 0, shapes=((3,), (2, 4)
 def max_relative_error(ours, theirs) -> float:
     """max |ours − theirs| / max(|theirs|, 1e-12) over every parameter and step."""
     return max(float(np.max(np.abs(a - b) / np.maximum(np.abs(b), 1e-12))) for a, b in zip(ours, theirs))
+
+
+def torch_warmup_cosine(*, base_lr, warmup_steps, total_steps, min_lr=0.0, warmup_start_factor=None) -> np.ndarray:
+    """torch's ``SequentialLR([LinearLR, CosineAnnealingLR])`` read after each ``step()``: shape (T+1,).
+
+    The reference for :func:`mlnotes.optim.schedule.warmup_cosine_lr` (same arguments and
+    default start factor 1/(W+1)).
+    """
+    import torch
+
+    W, T = warmup_steps, total_steps
+    f0 = 1.0 / (W + 1) if warmup_start_factor is None else warmup_start_factor
+    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=base_lr)
+    S = torch.optim.lr_scheduler
+    sched = S.SequentialLR(opt, [S.LinearLR(opt, start_factor=f0, end_factor=1.0, total_iters=W),
+                                 S.CosineAnnealingLR(opt, T_max=T - W, eta_min=min_lr)], milestones=[W])
+    lrs = [opt.param_groups[0]["lr"]]
+    for _ in range(T):
+        opt.step()
+        sched.step()
+        lrs.append(opt.param_groups[0]["lr"])
+    return np.array(lrs)
