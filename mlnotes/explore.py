@@ -111,7 +111,6 @@ class FrameRenderer:
         from matplotlib.figure import Figure
 
         self.draw = draw
-        self.dpi = dpi
         self.colors = colors
         self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
         FigureCanvasAgg(self.figure)

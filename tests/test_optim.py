@@ -9,7 +9,7 @@ import torch
 from mlnotes.optim import (SGD, Adagrad, Adam, AdamW, Quadratic, RMSprop, Rosenbrock, Saddle, clip_grad_norm,
                            hessian_eigs, minibatches, run, warmup_cosine_lr, warmup_cosine_schedule)
 from mlnotes.optim import errata
-from mlnotes.optim.reference import torch_warmup_cosine
+from mlnotes.optim.reference import torch_clip_grad_norm, torch_warmup_cosine
 
 STEPS = 120
 
@@ -176,14 +176,6 @@ def test_default_warmup_is_a_line_through_zero():
     np.testing.assert_allclose(lrs[:5], [0.2, 0.4, 0.6, 0.8, 1.0], rtol=1e-15)
 
 
-def _torch_clip(grads, max_norm, norm_type):
-    ps = [torch.zeros(g.shape, dtype=torch.float64, requires_grad=True) for g in grads]
-    for p, g in zip(ps, grads):
-        p.grad = torch.tensor(g)
-    total = torch.nn.utils.clip_grad_norm_(ps, max_norm, norm_type=norm_type)
-    return [p.grad.numpy() for p in ps], float(total)
-
-
 @pytest.mark.parametrize("max_norm", [0.5, 3.0, 1e3])
 @pytest.mark.parametrize("norm_type", [2.0, math.inf])
 def test_clip_grad_norm_equals_torch(max_norm, norm_type):
@@ -191,7 +183,7 @@ def test_clip_grad_norm_equals_torch(max_norm, norm_type):
     grads = [rng.standard_normal(s) for s in [(3,), (2, 4), (1,)]]
     before = [g.copy() for g in grads]
     ours, total = clip_grad_norm(grads, max_norm, norm_type)
-    want, want_total = _torch_clip(grads, max_norm, norm_type)
+    want, want_total = torch_clip_grad_norm(grads, max_norm, norm_type)
     assert total == pytest.approx(want_total, rel=1e-12)
     for o, w, g, b in zip(ours, want, grads, before):
         np.testing.assert_allclose(o, w, rtol=1e-12)

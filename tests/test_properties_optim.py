@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from mlnotes.optim import SGD, Adagrad, Adam, AdamW, RMSprop, clip_grad_norm, warmup_cosine_lr, warmup_cosine_schedule
-from mlnotes.optim.reference import torch_warmup_cosine
+from mlnotes.optim.reference import torch_clip_grad_norm, torch_warmup_cosine
 from tests.hypothesis_settings import PROPERTIES
 
 OURS = {"SGD": SGD, "Adagrad": Adagrad, "RMSprop": RMSprop, "Adam": Adam, "AdamW": AdamW}
@@ -124,14 +124,6 @@ def test_zero_gradient_leaves_parameters_unchanged_without_weight_decay(name, da
 
 
 # -- clipping ------------------------------------------------------------------------------------------------
-def torch_clip(grads, max_norm, norm_type):
-    ps = [torch.zeros(g.shape, dtype=torch.float64, requires_grad=True) for g in grads]
-    for p, g in zip(ps, grads):
-        p.grad = torch.tensor(g)
-    total = torch.nn.utils.clip_grad_norm_(ps, max_norm, norm_type=norm_type)
-    return [p.grad.numpy() for p in ps], float(total)
-
-
 def exact_l2(grads):
     return math.hypot(*[float(v) for g in grads for v in np.ravel(g)])
 
@@ -152,13 +144,13 @@ def test_clip_grad_norm_equals_torch_including_zero_and_huge_gradients(grads, ma
     if norm_type == math.inf and any(np.size(g) == 0 for g in grads):
         # documented difference: an empty gradient has inf-norm 0 for us; torch raises (max of nothing)
         with pytest.raises(RuntimeError, match="empty"):
-            torch_clip(grads, max_norm, norm_type)
+            torch_clip_grad_norm(grads, max_norm, norm_type)
         grads, ours = [g for g in grads if np.size(g)], [o for o, g in zip(ours, grads) if np.size(g)]
         before = [g.copy() for g in grads]
         if not grads:
             assert total == 0.0
             return
-    want, want_total = torch_clip(grads, max_norm, norm_type)
+    want, want_total = torch_clip_grad_norm(grads, max_norm, norm_type)
     assert math.isfinite(total)
     entries = np.abs(np.concatenate([np.ravel(g) for g in grads]))
     if norm_type == 2.0 and np.any((entries > 0) & (entries < 1e-150)):

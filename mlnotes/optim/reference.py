@@ -71,3 +71,17 @@ def torch_warmup_cosine(*, base_lr, warmup_steps, total_steps, min_lr=0.0, warmu
         sched.step()
         lrs.append(opt.param_groups[0]["lr"])
     return np.array(lrs)
+
+
+def torch_clip_grad_norm(grads, max_norm, norm_type=2.0):
+    """torch's ``clip_grad_norm_`` on copies of ``grads`` (float64): -> (clipped grads, total norm).
+
+    The reference for :func:`mlnotes.optim.schedule.clip_grad_norm`.
+    """
+    import torch
+
+    ps = [torch.zeros(np.shape(g), dtype=torch.float64, requires_grad=True) for g in grads]
+    for p, g in zip(ps, grads):
+        p.grad = torch.tensor(np.array(g, dtype=np.float64))
+    total = torch.nn.utils.clip_grad_norm_(ps, max_norm, norm_type=norm_type)
+    return [p.grad.numpy() for p in ps], float(total)
