@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-import pytest
 
 
 def _is_chapter(path: Path) -> bool:
@@ -61,8 +60,3 @@ def _chapter_class():
                 yield from super().collect()
 
     return JupytextChapter
-
-
-@pytest.fixture(autouse=True)
-def _no_interactive_backend(monkeypatch):
-    monkeypatch.setenv("MPLBACKEND", "Agg")

@@ -282,7 +282,7 @@ class Explorer:
             return
         ms = np.array(self.renderer.seconds or [0.0]) * 1e3
         draw_ms = np.array(self.renderer.draw_seconds or [0.0]) * 1e3
-        raster_ms = ms[-len(draw_ms):] - draw_ms if len(draw_ms) == len(ms) else ms
+        raster_ms = ms - draw_ms if len(draw_ms) == len(ms) else ms  # rasterise + PNG, per frame
         row = {"alt": self.alt, "frames": n_frames, "unique": n_unique, "html_bytes": n_bytes,
                "render_ms_median": float(np.median(ms)), "render_ms_max": float(ms.max()),
                "draw_ms_median": float(np.median(draw_ms)), "raster_ms_median": float(np.median(raster_ms)),
