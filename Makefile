@@ -3,13 +3,13 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 PORT ?= 8000
 
-.PHONY: book test unit nbval strict determinism browser rag-cache lab serve bench vendor clean help
+.PHONY: book test unit nbval strict browser lab-test rag-cache lab serve bench vendor clean help
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make book   build the site into _build/html (creates .venv, fetches the site's JavaScript)"
 	@echo "make test   unit tests, nbval over every chapter, strict fresh build, browser tests"
-	@echo "make lab    Jupyter Lab with the chapters as live notebooks"
+	@echo "make lab    Jupyter Lab on your own copies of the chapters (notebooks/), live sliders"
 	@echo "make serve  serve _build/html on http://127.0.0.1:$(PORT)"
 	@echo "make bench  measure build, execution, page size and slider speed (bench/RESULTS.md)"
 	@echo "after make book: .venv/bin/mlnotes ask \"why divide by sqrt of d_k\"  searches the book"
@@ -38,11 +38,18 @@ book: .venv/.installed vendor/VERSIONS rag-cache
 test: .venv/.installed vendor/VERSIONS rag-cache
 	scripts/test.sh
 
-unit nbval strict determinism browser: .venv/.installed vendor/VERSIONS rag-cache
+unit nbval strict browser: .venv/.installed vendor/VERSIONS rag-cache
 	scripts/test.sh $@
 
+lab-test: .venv/.installed vendor/VERSIONS rag-cache
+	scripts/test.sh lab
+
+# Your own copies of the chapters (notebooks/, never tracked): created on first run, kept after.
+FIRST_CHAPTER := $(shell sed -n 's|.*file: *chapters/\([A-Za-z0-9_-]*\).*|\1|p' _toc.yml | head -1)
 lab: .venv/.installed
-	MLNOTES_EXPLORE=live .venv/bin/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root) chapters/
+	.venv/bin/mlnotes notebooks
+	MLNOTES_EXPLORE=live .venv/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
+	  $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/$(FIRST_CHAPTER).ipynb
 
 serve:
 	@test -f _build/html/index.html || { echo "no site yet: run make book"; exit 1; }

@@ -1,34 +1,43 @@
 #!/usr/bin/env bash
 # make test: every phase runs, each is timed, and the exit code is non-zero if any failed.
-#   unit     pytest over tests/ (from-scratch code vs torch/sklearn, errors, explore)
-#   nbval    every chapter executed by nbval, read from its jupytext .md source
-#   strict   a fresh full build (--all, empty cache, warnings are errors, failing cell fails)
-#   determinism  re-execute every chapter; outputs must equal the strict build's (timing cells aside)
-#   browser  headless Chromium over every page of the strict build
+#   unit     pytest over tests/ (from-scratch code vs torch/sklearn, errors, properties, explore)
+#   strict   a fresh full build (--all, warnings are errors, a failing cell fails): execution #1,
+#            every chapter in parallel
+#   nbval    execution #2: each chapter of the strict build run again by nbval (two at a time);
+#            every output and every number in the prose must equal execution #1 (determinism)
+#   browser  headless Chromium over every page of the strict build (static site)
+#   lab      Jupyter Lab on a reader's copy of a chapter: Run All, drag a live slider (live world)
 # Pass phase names to run a subset: scripts/test.sh unit nbval
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export MPLBACKEND=Agg PYDEVD_DISABLE_FILE_VALIDATION=1 PYTHONHASHSEED=0
-phases=("$@"); [ ${#phases[@]} -eq 0 ] && phases=(unit nbval strict determinism browser)
+phases=("$@"); [ ${#phases[@]} -eq 0 ] && phases=(unit strict nbval browser lab)
 declare -A result seconds
 STRICT=_build/strict
+EXECUTED="$STRICT/_build/jupyter_execute/chapters"
 
 # Chapters run on the primed embedding cache (make rag-cache): loading the model there is an error.
 WARM="env MLNOTES_REQUIRE_WARM_CACHE=1"
-run_unit()   { .venv/bin/pytest -q -m "not browser" tests; }
-run_nbval()  { $WARM .venv/bin/pytest -q -p no:cacheprovider --nbval --nbval-current-env --nbval-cell-timeout=120 chapters; }
+run_unit()   { .venv/bin/pytest -q -n 2 -m "not browser and not lab" tests; }
 run_strict() {
   rm -rf "$STRICT"
-  $WARM MLNOTES_EXPLORE=static .venv/bin/jupyter-book build . --path-output "$STRICT" --all -W -n --keep-going
+  $WARM MLNOTES_EXPLORE=static .venv/bin/python scripts/jb.py build . --path-output "$STRICT" --all -W -n \
+    --keep-going 2> >(grep -v "Kernel is running over TCP" >&2)
 }
-run_determinism() {
-  [ -d "$STRICT/_build/jupyter_execute" ] || run_strict || return 1
-  $WARM .venv/bin/python scripts/check_determinism.py
+run_nbval() {
+  [ -d "$EXECUTED" ] || run_strict || return 1
+  $WARM MLNOTES_EXPLORE=static .venv/bin/pytest -q -p no:cacheprovider -n 2 --dist loadfile --nbval \
+    --nbval-current-env --nbval-cell-timeout=120 --nbval-sanitize-with tests/nbval_sanitize.cfg "$EXECUTED"
 }
 run_browser() {
   scripts/ensure_chromium.sh || true
   [ -f "$STRICT/_build/html/index.html" ] || run_strict || return 1
   MLNOTES_SITE="$STRICT/_build/html" .venv/bin/pytest -q -m browser tests/browser
+}
+run_lab() {
+  scripts/ensure_chromium.sh || true
+  [ -f "$STRICT/_build/html/index.html" ] || run_strict || return 1
+  MLNOTES_SITE="$STRICT/_build/html" .venv/bin/pytest -q -m lab tests/lab
 }
 
 status=0

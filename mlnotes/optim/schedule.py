@@ -72,31 +72,46 @@ def _l2(g: np.ndarray) -> float:
     return 0.0 if top == 0.0 else top * float(np.sqrt(np.sum((np.ravel(g) / top) ** 2)))
 
 
-def clip_grad_norm(grads, max_norm, norm_type=2.0):
+def clip_grad_norm(grads, max_norm, norm_type=2.0, error_if_nonfinite=True):
     """Scale a list of gradients so their global ``norm_type``-norm is at most ``max_norm``.
 
     Returns ``(clipped_grads, total_norm)``: new arrays of the input shapes, and the global
     norm *before* clipping, exactly as ``torch.nn.utils.clip_grad_norm_`` (1e-6 in the
     coefficient, clamped at 1). ``norm_type`` is 2.0 or ``inf``. The input is not modified.
+
+    A gradient holding inf or NaN raises ``ValueError`` (torch's ``error_if_nonfinite=True``;
+    **torch's default is False**). With ``error_if_nonfinite=False`` it behaves as torch's default:
+    the total norm is inf or NaN and every gradient is multiplied by the coefficient
+    c/(inf + 1e-6) = 0 (or NaN), so infinite entries become NaN.
     Unlike torch, the 2-norm is scaled by the largest entry (gradients beyond ~1e154 are clipped, not zeroed by an
     infinite norm) and an empty gradient counts as norm 0 for ``inf`` too (torch raises).
     See chapter: chapters/optimizers.md
     """
     if isinstance(grads, np.ndarray) or not isinstance(grads, (list, tuple)):
         raise TypeError(f"grads must be a list of arrays, got {type(grads).__name__}")
+    if not isinstance(error_if_nonfinite, bool):
+        raise TypeError(f"error_if_nonfinite must be a bool, got {type(error_if_nonfinite).__name__}")
     check_nonempty("grads", grads)
-    grads = [check_array(f"grads[{i}]", g, dtype=None) for i, g in enumerate(grads)]
+    grads = [check_array(f"grads[{i}]", g, dtype=None, finite=False) for i, g in enumerate(grads)]
     grads = [g if g.dtype.kind == "f" else g.astype(float) for g in grads]
     max_norm = check_real("max_norm", max_norm, low=0.0)
     if norm_type not in (2.0, math.inf):
         raise ValueError(f"norm_type must be 2.0 or inf, got {norm_type!r}")
+    finite = all(np.all(np.isfinite(g)) for g in grads)
+    if not finite and error_if_nonfinite:
+        raise ValueError("the total norm of grads is not finite (a gradient holds inf or NaN); "
+                         "pass error_if_nonfinite=False to get torch's default (an inf/NaN norm and NaN gradients)")
     if norm_type == math.inf:
         total = max(float(np.max(np.abs(g), initial=0.0)) for g in grads)
-    else:
+    elif finite:
         norms = [_l2(g) for g in grads]  # ‖g⁽ⁱ⁾‖ per array
         total = float(_l2(np.array(norms)))  # ‖(‖g⁽¹⁾‖, …, ‖g⁽ᵏ⁾‖)‖
-    coef = min(max_norm / (total + 1e-6), 1.0)  # min(1, c / (‖g‖ + 1e-6))
-    return [g * coef for g in grads], total
+    else:  # torch's arithmetic: inf if any entry is ±inf and none is NaN, else NaN
+        with np.errstate(invalid="ignore", over="ignore"):
+            total = float(np.sqrt(sum(float(np.sum(g.astype(np.float64) ** 2)) for g in grads)))
+    coef = min(max_norm / (total + 1e-6), 1.0) if not math.isnan(total) else math.nan  # min(1, c / (‖g‖ + 1e-6))
+    with np.errstate(invalid="ignore"):
+        return [g * g.dtype.type(coef) for g in grads], total
 
 
 def minibatches(n, batch_size, rng):

@@ -35,13 +35,11 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The ``mlnotes`` argument parser with its ``ask`` subcommand.
+def add_parser(sub) -> None:
+    """The ``ask`` subcommand of ``mlnotes`` (see :mod:`mlnotes.cli`).
 
     See chapter: chapters/rag.md
     """
-    parser = argparse.ArgumentParser(prog="mlnotes", description="Tools for the mlnotes book.")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     ask = sub.add_parser("ask", help="search the book's sections", description="Search the book's sections "
                          "(BM25, MiniLM embeddings, or both fused by RRF) and print where to read.")
     ask.add_argument("query", help='the question, e.g. "why divide by sqrt of d_k"')
@@ -50,7 +48,6 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the results as JSON")
     ask.add_argument("--chapter", default=None, help="only search this chapter (file name without .md)")
     ask.add_argument("--root", default=None, help="the book's folder (default: found from the current folder)")
-    return parser
 
 
 def check_query(query: str) -> list:
@@ -110,24 +107,23 @@ def ask(args) -> int:
     return 0
 
 
-def main(argv=None) -> int:
-    """Entry point of the ``mlnotes`` command; returns the exit status (2 for bad input).
+def run(args) -> int:
+    """``mlnotes ask``: bad input is one line on stderr and exit status 2.
 
     See chapter: chapters/rag.md
     """
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse has printed its usage message
-        return int(exc.code or 0)
-    if args.command is None:
-        parser.print_help(sys.stderr)
-        return 2
     try:
         return ask(args)
     except UsageError as exc:
         print(f"mlnotes ask: error: {exc}", file=sys.stderr)
         return 2
+
+
+def main(argv=None) -> int:
+    """The ``mlnotes`` command (kept here so ``python -m mlnotes.rag.cli`` still works)."""
+    from mlnotes.cli import main as mlnotes_main
+
+    return mlnotes_main(argv)
 
 
 if __name__ == "__main__":

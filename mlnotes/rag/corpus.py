@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mlnotes._repo import chapter_files, find_root  # noqa: F401  (re-exported)
+
 HEADING = re.compile(r"^(#{1,4})\s+(.+?)\s*#*\s*$")
 LABEL = re.compile(r"^\(([A-Za-z0-9_.:-]+)\)=\s*$")
 FENCE = re.compile(r"^(`{3,}|~{3,}|:{3,})\s*(\{[^}]*\}|[\w+-]*)?\s*(.*)$")
@@ -257,21 +259,6 @@ def parse_chapter(source: str, chapter: str) -> tuple:
     return sections, questions, labels
 
 
-def chapter_files(root) -> list:
-    """Chapter sources under ``root/chapters``: those in ``_toc.yml`` first, in its order, then the rest by name.
-
-    See chapter: chapters/rag.md
-    """
-    root = Path(root)
-    found = sorted((root / "chapters").glob("*.md"))
-    order = []
-    toc = root / "_toc.yml"
-    if toc.exists():
-        order = re.findall(r"file:\s*chapters/([\w.-]+?)(?:\.md)?\s*$", toc.read_text(encoding="utf-8"), re.M)
-    rank = {name: i for i, name in enumerate(order)}
-    return sorted(found, key=lambda p: (rank.get(p.stem, len(rank)), p.stem))
-
-
 def load_book(root, *, skip=()) -> Book:
     """Parse every chapter under ``root`` into a :class:`Book` (sections + labelled queries).
 
@@ -299,16 +286,3 @@ def load_book(root, *, skip=()) -> Book:
         else:
             book.dropped_queries.append(text)
     return book
-
-
-def find_root(start=None) -> Path:
-    """The repository root: the nearest folder at or above ``start`` (default: cwd) holding
-    ``chapters/`` and ``_toc.yml``, else the folder above the installed package.
-
-    See chapter: chapters/rag.md
-    """
-    here = Path(start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "chapters").is_dir() and (folder / "_toc.yml").exists():
-            return folder
-    return Path(__file__).resolve().parents[2]
