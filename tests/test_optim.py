@@ -195,6 +195,25 @@ def test_clip_grad_norm_equals_torch(max_norm, norm_type):
         assert all(np.array_equal(o, g) for o, g in zip(ours, grads))
 
 
+@pytest.mark.parametrize("bad", [[np.array([1.0, np.inf]), np.ones(2)], [np.array([np.nan, 1.0]), np.ones(3)],
+                                 [np.array([np.inf, -np.inf])], [np.array([np.inf, np.nan])]])
+@pytest.mark.parametrize("norm_type", [2.0, math.inf])
+def test_nonfinite_gradients_match_torch_default_when_allowed(bad, norm_type):
+    ours, total = clip_grad_norm(bad, 1.0, norm_type, error_if_nonfinite=False)
+    want, want_total = torch_clip_grad_norm(bad, 1.0, norm_type)
+    np.testing.assert_array_equal(total, want_total)  # inf or NaN, as torch
+    for o, w in zip(ours, want):
+        np.testing.assert_array_equal(o, w)  # NaN where torch has NaN, 0 where torch has 0
+    with pytest.raises(ValueError, match="not finite"):  # our default: torch's error_if_nonfinite=True
+        clip_grad_norm(bad, 1.0, norm_type)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_clip_grad_norm_keeps_the_float_dtype(dtype):
+    ours, _ = clip_grad_norm([np.ones(3, dtype=dtype) * 10], 1.0)
+    assert ours[0].dtype == dtype
+
+
 def _torch_f(landscape):
     if isinstance(landscape, Quadratic):
         return lambda z: 0.5 * (landscape.a * z[0] ** 2 + landscape.b * z[1] ** 2)
