@@ -95,3 +95,38 @@ def page(browser, server):
     pg.origin = server
     yield pg
     context.close()
+
+
+def page_weight(browser_, origin: str, path: str) -> dict:
+    """Bytes a reader downloads for one page, raw and gzip-compressed (as a static host serves them):
+    at load, and after reaching for every figure's controls (which fetches all its frames).
+
+    Returns ``{"load_raw", "load_gzip", "all_raw", "all_gzip", "requests"}``; used by the page-budget
+    test and by ``make bench``."""
+    import gzip
+
+    context = browser_.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    page = context.new_page()
+    bodies: dict[str, bytes] = {}
+
+    def keep(response):
+        try:
+            bodies.setdefault(response.url, response.body())
+        except Exception:  # a redirect or an aborted request has no body
+            pass
+
+    page.on("response", keep)
+    page.goto(f"{origin}/{path}", wait_until="load")
+    page.wait_for_load_state("networkidle")
+    at_load = dict(bodies)
+    page.evaluate("() => document.querySelectorAll('.mlx').forEach(w => w.dispatchEvent(new Event('pointerenter')))")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+    everything = dict(bodies)
+    context.close()
+
+    def size(group, zipped):
+        return sum(len(gzip.compress(b, 6)) if zipped else len(b) for b in group.values())
+
+    return {"load_raw": size(at_load, False), "load_gzip": size(at_load, True), "all_raw": size(everything, False),
+            "all_gzip": size(everything, True), "requests": len(everything)}

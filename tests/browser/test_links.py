@@ -58,3 +58,29 @@ def test_internal_links_anchors_and_images_resolve():
                 if unquote(url.fragment) not in parsed[target].ids:
                     broken.append(f"{page.relative_to(root)}: {key}={ref} → no anchor #{url.fragment}")
     assert broken == [], "broken internal references:\n" + "\n".join(sorted(set(broken)))
+
+
+_MLX = re.compile(r'<script type="application/json" class="mlx-data">(.*?)</script>', re.S)
+
+
+def test_every_frame_of_every_figure_is_a_file_on_the_site():
+    """Frames are moved out of the pages (``_ext/mlnotes_site.py``): each one must exist, and no page
+    still carries a base64 frame (which would make it download every frame at load)."""
+    import json
+
+    root = site_dir()
+    if not (root / "index.html").exists():
+        _missing(f"no built site at {root}")
+    missing, inline, n = [], [], 0
+    for page in root.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for m in _MLX.finditer(text):
+            for frame in json.loads(m.group(1))["frames"]:
+                n += 1
+                if frame.startswith("data:"):
+                    inline.append(page.name)
+                elif not (page.parent / frame).resolve().is_file():
+                    missing.append(f"{page.relative_to(root)}: {frame}")
+    assert n > 0, "no interactive figure found on the site"
+    assert inline == [], f"pages still embed frames: {sorted(set(inline))}"
+    assert missing == [], "frames missing:\n" + "\n".join(missing)

@@ -70,6 +70,13 @@ def test_static_sliders_respond(page, path):
             ctrl = controls.nth(c)
             kind = ctrl.evaluate("e => e.tagName === 'SELECT' ? 'select' : e.type")
             where = f"{path} widget {w} control {ctrl.get_attribute('id')} ({kind})"
+            if ctrl.is_disabled():  # inactive at the start (it has no effect there): it says so,
+                output = widget.locator(f'output[for="{ctrl.get_attribute("id")}"]')
+                assert output.count() == 0 or "no effect" in output.inner_text(), f"{where}: disabled without a note"
+                off = widget.evaluate("w => JSON.parse(w.querySelector('script.mlx-data').textContent).off[%d]" % c)
+                total = widget.evaluate("w => JSON.parse(w.querySelector('script.mlx-data').textContent).index.length")
+                assert len(off) < total, f"{where}: the control has no effect anywhere"  # … and works elsewhere
+                continue
             seen_frames, seen_states = {_state(widget)[0]}, {_state(widget)[1]}
             if kind == "range":
                 n = int(ctrl.get_attribute("max")) + 1
@@ -109,3 +116,16 @@ def test_static_sliders_respond(page, path):
                 assert _state(widget) == before, f"{where}: Space did not toggle it back"
             assert len(seen_frames) > 1, f"{where}: moving it never changed the figure"
     assert page.log.errors == [], f"{path}: errors while moving sliders: {page.log.errors}"
+
+
+LOAD_BUDGET, ALL_BUDGET = 1.5e6, 4e6  # bytes (gzip): at load, and with every frame fetched
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if p.startswith("chapters/") or p == "intro.html"])
+def test_page_weight_within_budget(browser, server, path):
+    from .conftest import page_weight
+
+    w = page_weight(browser, server, path)
+    assert w["load_gzip"] <= LOAD_BUDGET, f"{path}: {w['load_gzip'] / 1e6:.2f} MB (gzip) at load > 1.5 MB"
+    assert w["all_gzip"] <= ALL_BUDGET, f"{path}: {w['all_gzip'] / 1e6:.2f} MB (gzip) with all frames > 4 MB"
+    assert w["all_raw"] >= w["load_raw"]
