@@ -9,6 +9,9 @@ those, so a chapter uses plain code cells instead:
   is tagged ``remove-input`` and only the code is seen.
 * numbers in prose are MyST's ``{eval}`var``` inline role: a string formatted in the cell
   that computes it (``worst = f"{err:.0e}"``), so the sentence always shows what ran.
+* ``figure(draw, figsize=(6.4, 3), alt="…", **values)`` shows one static figure drawn by a
+  ``draw(ax, **values)`` function, rendered like an ``explore`` frame: at 2× its CSS size (sharp
+  on 2× screens, never upscaled), with alt text; plain ``plt.show()`` output is 1× and blurry.
 * ``expect_error(ValueError, match="beta2")`` runs a statement that must fail and prints the
   error in one line; if nothing (or something else) is raised the cell fails, so "this raises"
   is itself a checked claim, and no notebook-wide setting such as ``%xmode`` is changed.
@@ -126,6 +129,46 @@ def _drop_docstring(code: str) -> str:
         return code
     lines = code.split("\n")
     return "\n".join(lines[: first.lineno - 1] + lines[first.end_lineno:])
+
+
+class Figure:
+    """One static figure: PNG at ``scale`` × its CSS size, shown at the CSS size with alt text."""
+
+    def __init__(self, png: bytes, css_size: tuple[int, int], alt: str):
+        self.png, self.css_size, self.alt = png, css_size, alt
+
+    def __repr__(self) -> str:
+        return f"<figure {self.css_size[0]}×{self.css_size[1]}: {self.alt}>"
+
+    def _repr_html_(self) -> str:
+        import base64
+
+        w, h = self.css_size
+        data = base64.b64encode(self.png).decode("ascii")
+        return (f'<img class="mlnotes-figure" src="data:image/png;base64,{data}" width="{w}" height="{h}" '
+                f'alt="{html.escape(self.alt)}" style="max-width:100%;height:auto">')
+
+    def _repr_png_(self):
+        w, h = self.css_size
+        return self.png, {"width": w, "height": h}
+
+
+def figure(draw, *, figsize=(6.4, 3.0), nrows=1, ncols=1, dpi=80, scale=2, alt: str = "", **values) -> Figure:
+    """A static figure of ``draw(axes, **values)``, rendered as ``explore`` renders its frames.
+
+    ``figsize`` (inches) × ``dpi`` is the size it is shown at (CSS pixels); the PNG has ``scale``
+    times as many pixels. ``alt`` describes it for screen readers (default: ``draw``'s docstring).
+    Raises what ``explore`` raises for bad sizes, and ``ValueError`` if the figure plots NaN or inf.
+
+    See chapter: chapters/normalization.md.
+    """
+    from mlnotes.explore import FrameRenderer
+
+    if not callable(draw):
+        raise TypeError(f"draw must be callable, got {type(draw).__name__}")
+    renderer = FrameRenderer(draw, figsize=figsize, nrows=nrows, ncols=ncols, dpi=dpi, scale=scale)
+    text = alt or getattr(draw, "__doc__", "") or "figure"
+    return Figure(renderer.render(values), renderer.css_size, " ".join(text.split()))
 
 
 @contextlib.contextmanager
