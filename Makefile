@@ -8,7 +8,7 @@ PORT ?= 8000
 
 help:
 	@echo "make book   build the site into _build/html (creates .venv, fetches the site's JavaScript)"
-	@echo "make test   unit tests, nbval over every chapter, strict fresh build, browser tests"
+	@echo "make test   unit tests, strict fresh build, second execution compared with it (nbval), site and Lab in Chromium"
 	@echo "make lab    Jupyter Lab on your own copies of the chapters (notebooks/), live sliders"
 	@echo "make serve  serve _build/html on http://127.0.0.1:$(PORT)"
 	@echo "make bench  measure build, execution, page size and slider speed (bench/RESULTS.md)"

@@ -49,4 +49,9 @@ for phase in "${phases[@]}"; do
 done
 echo; echo "━━━━━━━━ make test summary ━━━━━━━━"
 for phase in "${phases[@]}"; do printf '  %-8s %-7s %4ss\n' "$phase" "${result[$phase]}" "${seconds[$phase]}"; done
+# for make bench (README table): the phase times of this run
+mkdir -p _build
+{ printf '{"commit": "%s", "status": %s, "phases": {' "$(git rev-parse --short HEAD 2>/dev/null)" "$status"
+  sep=""; for phase in "${phases[@]}"; do printf '%s"%s": %s' "$sep" "$phase" "${seconds[$phase]}"; sep=", "; done
+  printf '}}\n'; } > _build/test-times.json
 exit $status
