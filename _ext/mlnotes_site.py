@@ -17,6 +17,10 @@
   in the child process). So the book lets myst-nb log the failure as a warning (with the cell's
   traceback) and this extension fails the build at the end if any chapter's execution failed,
   and marks it outdated so the next build executes it again (a failure is never cached).
+* **Hidden cells run in order.** In inline mode myst-nb skips a cell tagged ``remove-cell`` while
+  rendering and runs it only when the next visible cell needs the kernel, so an ``{eval}`` between
+  the two would be evaluated before the hidden cell ran (a NameError). Chapters' ``remove-cell``
+  tags are read as ``remove-input, remove-output``: nothing is shown, and the cell runs in place.
 * **Progress.** Each chapter prints a line when it starts and ends executing, so a long build
   shows what it is doing (``[3/7] executing chapters/optimizers``).
 * **Prose values recorded.** Each ``{eval}`` value the page shows is also written to the executed
@@ -85,6 +89,14 @@ def _say(text: str) -> None:
     # Straight to the terminal: in a parallel read, Sphinx holds a child's log until it ends.
     sys.__stdout__.write(text + "\n")
     sys.__stdout__.flush()
+
+
+_REMOVE_CELL = re.compile(r"^(\s*:?tags:\s*\[[^\]\n]*?)\bremove-cell\b", re.M)
+
+
+def _hidden_cells_run_in_place(app, docname: str, source: list[str]) -> None:
+    if "kernelspec" in source[0][:1000]:
+        source[0] = _REMOVE_CELL.sub(r"\1remove-input, remove-output", source[0])
 
 
 def _started(app, docname: str, source: list[str]) -> None:
@@ -225,6 +237,7 @@ def setup(app):
     app.connect("builder-inited", _declare_parallel_safe)
     app.connect("builder-inited", _one_doc_per_process)
     app.connect("env-before-read-docs", _order_and_count)
+    app.connect("source-read", _hidden_cells_run_in_place)
     app.connect("source-read", _started)
     app.connect("doctree-read", _finished)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -107,7 +107,7 @@ def show(*objs, drop_docstring: bool = False, collapsed: str | None = None) -> S
         raise TypeError("show() needs at least one object, e.g. show(SGD)")
     parts = []
     for obj in objs:
-        obj = getattr(obj, "__func__", obj)  # bound and class methods show their function
+        obj = inspect.unwrap(getattr(obj, "__func__", obj))  # methods and lru_cache wrappers show their function
         caption = _caption(obj)
         code = textwrap.dedent(inspect.getsource(obj)).rstrip("\n")
         if drop_docstring:

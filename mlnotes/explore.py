@@ -192,6 +192,7 @@ def _remove_drawn_artists(ax) -> None:
         artist.remove()
     if ax.legend_ is not None:
         ax.legend_.remove()
+    ax.containers.clear()  # bar containers: a legend would otherwise list every frame's bars
     ax.set_prop_cycle(None)
     ax.set_title("")
     ax.set_title("", loc="left")
