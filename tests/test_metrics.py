@@ -159,6 +159,28 @@ def test_pr_curve_and_average_precision_match_sklearn(seed, drop):
     assert M.average_precision(y, s) == pytest.approx(skm.average_precision_score(y, s), rel=RTOL)
 
 
+def test_no_positive_pr_curve_and_ap_raise_where_sklearn_returns_zero():
+    """Item 16: kept, documented. sklearn warns, sets recall to 1 at every threshold and returns AP = 0.0 (a number
+    that reads as the worst possible ranker); ours raises ValueError, as for a one-class ROC AUC."""
+    y, s = [0, 0, 0, 0], [0.1, 0.7, 0.3, 0.9]
+    with pytest.warns(UserWarning, match="No positive class found in y_true"):
+        sk_prec, sk_rec, _ = skm.precision_recall_curve(y, s)
+    np.testing.assert_array_equal(sk_rec, [1, 1, 1, 1, 0])
+    with pytest.warns(UserWarning, match="No positive class found in y_true"):
+        assert skm.average_precision_score(y, s) == 0.0
+    with pytest.raises(ValueError, match=r"at least one positive .*\(sklearn sets it to 1 and returns AP = 0.0"):
+        M.precision_recall_curve(y, s)
+    with pytest.raises(ValueError, match="at least one positive"):
+        M.average_precision(y, s)
+    assert "sets recall to 1" in M.precision_recall_curve.__doc__  # the difference is in the docstrings
+    assert "returns 0.0" in M.average_precision.__doc__
+    with pytest.warns(UserWarning, match="No positive samples"):  # the one-class ROC, for comparison
+        assert np.all(np.isnan(skm.roc_curve(y, s)[1]))
+    with pytest.raises(ValueError, match="both classes"):
+        M.roc_curve(y, s)
+    assert "NaN true positive rates" in M.roc_curve.__doc__
+
+
 def test_rank_average_matches_scipy():
     x = np.round(np.random.default_rng(0).standard_normal(200), 1)
     np.testing.assert_allclose(M.rank_average(x), scipy.stats.rankdata(x, method="average"), rtol=0)
@@ -358,6 +380,58 @@ def test_imbalance_report_shows_accuracys_trap(rate):
             abs(report.model["accuracy"] - report.baseline["accuracy"]) < 0.01
 
 
+def test_imbalance_weighting_mostly_moves_the_threshold():
+    """Item 13: at 1 % positives the class-weighted model has higher recall but lower precision and F1, and the same
+    ranking (AUC, AP); the plain model, thresholded to flag as many samples, makes almost the same predictions."""
+    rep = M.imbalance_report(0.01)
+    plain, weighted = rep.model, rep.balanced
+    assert weighted["recall"] > plain["recall"] and weighted["accuracy"] < plain["accuracy"]
+    assert weighted["f1"] < plain["f1"] / 2 and weighted["precision"] < 0.05
+    assert abs(weighted["roc_auc"] - plain["roc_auc"]) < 0.002 and abs(weighted["ap"] - plain["ap"]) < 0.01
+    y, s_plain, s_weighted = M.imbalance_scores(0.01)
+    flagged = s_weighted >= 0.5
+    tau = np.sort(s_plain)[::-1][flagged.sum() - 1]  # the plain model's threshold that flags as many
+    assert np.mean((s_plain >= tau) == flagged) > 0.995
+    assert scipy.stats.spearmanr(s_plain, s_weighted).statistic > 0.999
+
+
+@pytest.mark.parametrize("ratio", [1, 10, 100])
+def test_imbalance_cost_decides_and_best_thresholds_cost_alike(ratio):
+    y, s_plain, s_weighted = M.imbalance_scores(0.01)
+    at_half = [M.expected_cost(y, M.predict_at(s, 0.5), cost_fn=ratio, reduction="sum") for s in (s_plain, s_weighted)]
+    if ratio == 1:
+        assert at_half[0] < at_half[1] / 10  # equal costs: the plain model is far cheaper at τ = 0.5
+    if ratio == 100:
+        assert at_half[1] < at_half[0] / 1.5  # a miss costs 100 false alarms: the weighted one is cheaper
+    best = [M.min_cost_threshold(y, s, cost_fn=ratio, reduction="sum")[1] for s in (s_plain, s_weighted)]
+    assert abs(best[0] - best[1]) < 0.05 * abs(at_half[0] - at_half[1]) and max(best) <= min(at_half)
+
+
+def test_expected_cost_by_hand_and_against_sklearns_confusion_matrix():
+    y = [1, 1, 1, 0, 0, 0, 0]
+    p = [1, 0, 0, 1, 0, 0, 0]  # FN 2, FP 1
+    assert M.expected_cost(y, p, cost_fp=1, cost_fn=10, reduction="sum") == 21.0
+    assert M.expected_cost(y, p, cost_fp=1, cost_fn=10) == pytest.approx(21 / 7)
+    tn, fp, fn, tp = skm.confusion_matrix(y, p).ravel()
+    assert M.expected_cost(y, p, cost_fp=2.5, cost_fn=0.5) == pytest.approx((2.5 * fp + 0.5 * fn) / 7)
+    assert M.expected_cost([0, 0], [0, 0]) == 0.0  # one class is fine
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_min_cost_threshold_equals_brute_force_over_every_threshold(seed):
+    y, s = _scores_with_ties(seed, n=80, rate=0.2)
+    for c_fp, c_fn in ((1, 1), (1, 5), (3, 1), (0, 1), (1, 0)):
+        grid = np.r_[np.inf, np.unique(s)[::-1]]
+        costs = []
+        for tau in grid:
+            tn, fp, fn, tp = skm.confusion_matrix(y, (s >= tau).astype(int), labels=[0, 1]).ravel()
+            costs.append(c_fp * fp + c_fn * fn)
+        tau, cost = M.min_cost_threshold(y, s, cost_fp=c_fp, cost_fn=c_fn, reduction="sum")
+        assert cost == min(costs) and tau == grid[int(np.argmin(costs))]
+        assert M.min_cost_threshold(y, s, cost_fp=c_fp, cost_fn=c_fn)[1] == pytest.approx(cost / len(y))
+    assert M.min_cost_threshold([0, 0, 1], [0.9, 0.8, 0.1], cost_fp=1, cost_fn=1) == (np.inf, 1 / 3)  # flag nothing
+
+
 # -- figures ------------------------------------------------------------------------------------------
 def test_figures_draw_every_grid_point_with_fixed_limits():
     import matplotlib
@@ -385,3 +459,19 @@ def test_figures_draw_every_grid_point_with_fixed_limits():
         one.clear()
         F.draw_auc_rank(one, order=order)
         assert ("1 − AUC" in one.get_title()) == (order == "descending")
+
+
+def test_imbalance_legend_lists_each_model_once_in_a_reused_figure():
+    """explore's reused axes keep earlier frames' bar containers; the legend must list this frame's three bars only
+    (before: six entries, each model twice)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import mlnotes.figures.metrics as F
+    from mlnotes.explore import FrameRenderer
+
+    renderer = FrameRenderer(F.draw_imbalance, figsize=(7, 3.2))
+    for rate in (0.01, 0.5):
+        renderer.render({"positive_rate": rate})
+        texts = [t.get_text() for t in renderer.axes.get_legend().get_texts()]
+        assert texts == ["always negative", "logistic regression", "class_weight='balanced'"]

@@ -160,11 +160,42 @@ def test_single_class_is_rejected_where_sklearn_is_undefined(n, value):
     for fn in (M.auc_trapezoid, M.auc_rank, M.auc_pairs, M.roc_curve):
         with pytest.raises(ValueError, match="both classes"):
             fn(y, s)
-    if value == 0:
+    if value == 0:  # sklearn: a warning, recall set to 1, AP = 0.0; ours: ValueError (documented)
         with pytest.raises(ValueError, match="at least one positive"):
             M.average_precision(y, s)
+        with pytest.raises(ValueError, match="at least one positive"):
+            M.precision_recall_curve(y, s)
+        assert quiet(skm.average_precision_score, y, s) == 0.0
     else:
         assert M.average_precision(y, s) == pytest.approx(1.0, rel=1e-15) == skm.average_precision_score(y, s)
+
+
+@PROPERTIES
+@given(ys=binary_scores(min_size=1, both=False),
+       costs=st.tuples(st.sampled_from([0.0, 0.5, 1.0, 3.0]), st.sampled_from([0.0, 1.0, 10.0, 1e6])))
+def test_min_cost_threshold_is_the_least_cost_of_every_threshold(ys, costs):
+    y, s = ys
+    c_fp, c_fn = costs
+    tau, cost = M.min_cost_threshold(y, s, cost_fp=c_fp, cost_fn=c_fn, reduction="sum")
+    every = [M.expected_cost(y, (s >= t).astype(int), cost_fp=c_fp, cost_fn=c_fn, reduction="sum")
+             for t in np.r_[np.inf, np.unique(s)]]
+    assert cost == pytest.approx(min(every), rel=1e-12, abs=0)
+    flagged = (s >= tau).astype(int)
+    assert M.expected_cost(y, flagged, cost_fp=c_fp, cost_fn=c_fn, reduction="sum") == pytest.approx(cost, rel=1e-12)
+
+
+@PROPERTIES
+@given(n=st.integers(2, 30), data=st.data())
+def test_float32_scores_give_sklearns_curves_and_dtypes(n, data):
+    y = data.draw(hnp.arrays(np.int64, n, elements=st.integers(0, 1)))
+    y[0], y[-1] = 0, 1
+    s = data.draw(hnp.arrays(np.float32, n, elements=st.one_of(st.integers(-3, 3).map(float),
+                                                               st.floats(-2.0**100, 2.0**100, width=32))))
+    for ours, ref in zip((*M.roc_curve(y, s), *M.precision_recall_curve(y, s)),
+                         (*quiet(skm.roc_curve, y, s, drop_intermediate=False), *quiet(skm.precision_recall_curve, y, s))):
+        assert ours.dtype == ref.dtype
+        np.testing.assert_array_equal(ours, ref)
+    assert M.auc_rank(y, s) == pytest.approx(quiet(skm.roc_auc_score, y, s), rel=1e-12, abs=1e-15)
 
 
 # -- ranking -----------------------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ RTOL, ATOL = 1e-9, 1e-12
 
 
 def auc_solution(y_true, y_score):
-    """Binary ROC AUC by the rank formula (ascending ranks, ties averaged); ValueError for one class."""
+    """Binary ROC AUC by the rank formula (ascending ranks, ties averaged); one class: ValueError."""
     y_true = np.asarray(y_true)
     y_score = np.asarray(y_score, dtype=float)
     m = int(np.sum(y_true == 1))  # positives
@@ -42,7 +42,7 @@ def auc_solution(y_true, y_score):
         raise ValueError("AUC needs both classes in y_true")
     _, inverse, counts = np.unique(y_score, return_inverse=True, return_counts=True)
     first = np.cumsum(counts) - counts  # ranks before each distinct score
-    ranks = (first + (counts + 1) / 2)[inverse]  # average rank of each tie block, lowest score = 1
+    ranks = (first + (counts + 1) / 2)[inverse]  # each tie block's average rank; lowest = 1
     return float((ranks[y_true == 1].sum() - m * (m + 1) / 2) / (m * n))
 
 

@@ -103,16 +103,18 @@ def draw_imbalance(ax, positive_rate):
             ("class_weight='balanced'", report.balanced, POS))
     x = np.arange(len(IMBALANCE_METRICS))
     width = 0.27
+    handles = []  # this frame's bars only (a reused Axes may still list earlier frames' containers)
     for k, (name, values, color) in enumerate(rows):
         heights = [values[m] for m in IMBALANCE_METRICS]
         bars = ax.bar(x + (k - 1) * width, heights, width, color=color, label=name)
         ax.bar_label(bars, fmt="%.2f", fontsize=6, padding=1)
+        handles.append(bars)
     ax.set(xticks=x, xticklabels=["accuracy", "precision", "recall", "F1", "AP (ranking)"], ylim=(0, 1.25),
            xlim=(-0.6, len(x) - 0.4), ylabel="score on the test half",
            title=f"positive rate {positive_rate:.0%} ({report.n_test_positives} test positives): "
                  f"always-negative accuracy = {report.baseline['accuracy']:.2f}")
     ax.title.set_fontsize(9)
-    ax.legend(loc="upper right", fontsize=7, frameon=False, ncols=3)
+    ax.legend(handles=handles, loc="upper right", fontsize=7, frameon=False, ncols=3)
 
 
 # A small ranking example with two positive/negative ties (at 0.35 and 0.8).

@@ -19,6 +19,11 @@ A $0/0$ (no predicted positives for $P$, no true positives for $R$, neither for 
 emits an ``UndefinedMetricWarning``; we do not warn), ``1.0``, ``nan`` (ignored by the
 macro/weighted mean, as sklearn does), or ``"raise"`` for a ``ValueError``. Never a silent NaN.
 
+Dtypes: labels are integer, boolean, string or whole-number float arrays; scores passed by
+mistake (floats such as 0.73) raise ``ValueError`` as in sklearn, and object, bytes or
+complex arrays raise ``TypeError``. Results are Python floats, float64 arrays for
+``average=None`` and an int64 confusion matrix, whatever the label dtype, as in sklearn.
+
 See chapter: chapters/metrics.md
 """
 
@@ -59,18 +64,25 @@ def confusion_matrix(y_true, y_pred, labels=None) -> np.ndarray:
     """Counts C[i, j] of samples of true label i predicted as j: (n,), (n,) -> (L, L) int64.
 
     ``labels`` fixes the order (default: sorted union of both); samples whose true or
-    predicted label is not listed are left out, as in sklearn.
+    predicted label is not listed are left out, as in sklearn. Labels: integer, boolean,
+    string or whole-number float arrays (others raise, see ``_validate``).
     See chapter: chapters/metrics.md
     """
     t, p = check_label_pair(y_true, y_pred)
     labels = _resolve_labels(t, p, labels)
-    ti, t_in = _index(labels, t)  # (n,), (n,)
-    pi, p_in = _index(labels, p)
-    if not np.any(t_in):
+    if not np.any(_index(labels, t)[1]):
         raise ValueError(f"labels must include at least one label present in y_true, got {labels.tolist()}")
+    return _confusion_matrix(t, p, labels)
+
+
+def _confusion_matrix(t: np.ndarray, p: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """C[i, j] = #{n : t_n = labels[i] and p_n = labels[j]}: (n,), (n,), (L,) -> (L, L)."""
+    ti, t_in = _index(labels, t)  # (n,) row of each sample; is its true label listed?
+    pi, p_in = _index(labels, p)  # (n,) column of each sample
     keep = t_in & p_in  # (n,)
     n_labels = len(labels)
-    flat = np.bincount(ti[keep] * n_labels + pi[keep], minlength=n_labels * n_labels)  # (L·L,)
+    cell = ti[keep] * n_labels + pi[keep]  # (n_kept,) flat index of (row, column)
+    flat = np.bincount(cell, minlength=n_labels * n_labels)  # (L·L,) one count per cell
     return flat.reshape(n_labels, n_labels).astype(np.int64)  # (L, L)
 
 
@@ -111,8 +123,8 @@ def _check_zero_division(zero_division):
     raise ValueError(f"zero_division must be 0.0, 1.0, nan or 'raise', got {zero_division!r}")
 
 
-def _divide(num: np.ndarray, den: np.ndarray, zero_division, what: str, labels: np.ndarray) -> np.ndarray:
-    """num / den elementwise; where den == 0 put ``zero_division`` (or raise): (L,), (L,) -> (L,) float."""
+def _divide(num, den, zero_division, what: str, labels: np.ndarray) -> np.ndarray:
+    """num / den; where den == 0 put ``zero_division`` (or raise): (L,), (L,) -> (L,) float64."""
     zero = den == 0  # (L,)
     out = np.divide(num, np.where(zero, 1, den), dtype=float)  # (L,)
     if np.any(zero):
@@ -157,23 +169,31 @@ def _labels_for(t: np.ndarray, p: np.ndarray, average, labels, pos_label) -> np.
 
 
 def _prf(y_true, y_pred, beta, average, labels, pos_label, zero_division, which) -> tuple:
-    """The requested ones of precision, recall and F-beta, in ``which`` order (a 0/0 only matters if asked)."""
+    """Check the arguments, count per label, and compute the requested ones of P, R, F in ``which`` order."""
     t, p = check_label_pair(y_true, y_pred)
     beta = check_real("beta", beta, low=0.0)
     zero_division = _check_zero_division(zero_division)
     labels = _labels_for(t, p, average, labels, pos_label)
     tp, pred_sum, true_sum = label_counts(t, p, labels)  # (L,) each
-    if average == "micro":
-        tp, pred_sum, true_sum = tp.sum(keepdims=True), pred_sum.sum(keepdims=True), true_sum.sum(keepdims=True)
+    return _prf_from_counts(tp, pred_sum, true_sum, labels, beta, average, zero_division, which)
+
+
+def _prf_from_counts(tp, pred_sum, true_sum, labels, beta, average, zero_division, which):
+    """P = TP/(TP+FP), R = TP/(TP+FN), F = (1+β²)TP/((1+β²)TP + β²FN + FP), averaged."""
+    if average == "micro":  # pool the counts of all labels first
+        tp, pred_sum, true_sum = (c.sum(keepdims=True) for c in (tp, pred_sum, true_sum))
         labels = np.asarray(["all (micro)"])
     b2 = beta**2
-    parts = {  # name: (numerator, denominator, what a 0/0 means)
+    parts = {  # name: (numerator, denominator, what 0/0 means); pred_sum = TP + FP, true_sum = TP + FN
         "precision": (tp, pred_sum, "precision (no predicted samples)"),
         "recall": (tp, true_sum, "recall (no true samples)"),
         "f": ((1 + b2) * tp, b2 * true_sum + pred_sum, "F-score (no true nor predicted samples)"),
     }
-    return tuple(_average(_divide(*parts[name][:2], zero_division, parts[name][2], labels), average, true_sum)
-                 for name in which)
+    out = []
+    for name in which:
+        num, den, what = parts[name]
+        out.append(_average(_divide(num, den, zero_division, what, labels), average, true_sum))
+    return tuple(out)
 
 
 def precision_recall_fbeta(y_true, y_pred, *, beta=1.0, average="binary", labels=None, pos_label=1,

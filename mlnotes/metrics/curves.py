@@ -24,6 +24,18 @@ AUC depends only on the order of the scores, so any strictly increasing transfor
 unchanged. Average precision is the step-function area under the PR curve,
 $\mathrm{AP} = \sum_k (R_k - R_{k-1})\,P_k$ (no interpolation), as in sklearn.
 
+Where sklearn differs: with one class in ``y_true``, ROC and AUC raise ``ValueError`` here
+(sklearn warns and returns NaN for AUC); with no positive, the PR curve and AP raise
+``ValueError`` here (sklearn warns, sets recall to 1 and returns AP = 0.0, a number that
+looks like a real, terrible score).
+
+Dtypes: ``y_true`` holds 0/1 as integers, booleans or floats; ``y_score`` is boolean,
+integer or floating (strings, objects and complex numbers raise ``TypeError``) and is used in
+its own dtype, since only its order and ties matter. As in sklearn, FPR, TPR, precision and
+recall are float64 whatever the score dtype (they are ratios of counts), ROC thresholds are
+float64 (they start at +inf), and PR thresholds are values of ``y_score`` in its dtype
+(float32 in, float32 out). Scalars are Python floats.
+
 See chapter: chapters/metrics.md
 """
 
@@ -31,17 +43,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from mlnotes._checks import check_array, check_int, check_real
-from mlnotes.metrics._validate import check_binary_scores
+from mlnotes._checks import check_int, check_real
+from mlnotes.metrics._validate import check_binary_scores, check_scores
 
 
-def _binary_clf_curve(t: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """FP and TP counts at each distinct score, thresholds descending: (n,), (n,) -> 3 × (T,)."""
-    order = np.argsort(-s, kind="stable")  # (n,) highest score first
+def _binary_clf_curve(t: np.ndarray, s: np.ndarray) -> tuple:
+    """FP and TP counts at each distinct score, thresholds descending: (n,), (n,) -> 3 × (T,).
+
+    Works in the scores' own dtype (no negation: -s wraps for unsigned and fails for bool).
+    """
+    order = np.argsort(s, kind="stable")[::-1]  # (n,) highest score first
     s_sorted, t_sorted = s[order], t[order]
-    # (T,) last index of each tie block; != rather than np.diff: ±1e308 scores would overflow the difference
+    # (T,) last index of each tie block (!= rather than np.diff, which overflows at ±1e308)
     last = np.r_[np.flatnonzero(s_sorted[1:] != s_sorted[:-1]), len(s) - 1]
-    tps = np.cumsum(t_sorted)[last].astype(float)  # (T,) positives with s >= threshold
+    tps = np.cumsum(t_sorted)[last].astype(np.float64)  # (T,) positives with s >= threshold
     fps = 1.0 + last - tps  # (T,) the rest of the samples above the threshold
     return fps, tps, s_sorted[last]
 
@@ -51,6 +66,8 @@ def roc_curve(y_true, y_score, *, drop_intermediate=False) -> tuple[np.ndarray, 
 
     ``thresholds[0]`` is +inf (nothing predicted positive). ``drop_intermediate`` drops
     collinear points exactly as sklearn does (its default is True, ours False: every threshold).
+    All three are float64, as in sklearn. ``ValueError`` if ``y_true`` holds one class (where
+    sklearn's roc_curve warns and returns NaN true positive rates, and roc_auc_score NaN).
     See chapter: chapters/metrics.md
     """
     t, s = check_binary_scores(y_true, y_score, need_both=True)
@@ -59,14 +76,16 @@ def roc_curve(y_true, y_score, *, drop_intermediate=False) -> tuple[np.ndarray, 
         keep = np.r_[True, np.logical_or(np.diff(fps, 2), np.diff(tps, 2)), True]  # corners only
         fps, tps, thresholds = fps[keep], tps[keep], thresholds[keep]
     fps, tps = np.r_[0.0, fps], np.r_[0.0, tps]  # start at (0, 0)
-    return fps / fps[-1], tps / tps[-1], np.r_[np.inf, thresholds.astype(float)]
+    return fps / fps[-1], tps / tps[-1], np.r_[np.inf, thresholds.astype(np.float64)]
 
 
 def precision_recall_curve(y_true, y_score, *, drop_intermediate=False):
     """PR points: (n,) labels, (n,) scores -> precision (T + 1,), recall (T + 1,), thresholds (T,) ascending.
 
-    The last point is (recall 0, precision 1) with no threshold, as in sklearn.
-    See chapter: chapters/metrics.md
+    The last point is (recall 0, precision 1) with no threshold, as in sklearn. Precision and
+    recall are float64; thresholds are values of ``y_score`` in its dtype, as in sklearn.
+    With no positive in ``y_true`` recall is 0/0: ``ValueError`` here, where sklearn warns and
+    sets recall to 1 at every threshold. See chapter: chapters/metrics.md
     """
     t, s = check_binary_scores(y_true, y_score, need_both=False)
     fps, tps, thresholds = _binary_clf_curve(t, s)
@@ -75,16 +94,20 @@ def precision_recall_curve(y_true, y_score, *, drop_intermediate=False):
         fps, tps, thresholds = fps[keep], tps[keep], thresholds[keep]
     prec = tps / (tps + fps)  # (T,) never 0/0: each threshold is a score, so TP + FP >= 1
     rec = tps / tps[-1]  # (T,)
-    return np.r_[prec[::-1], 1.0], np.r_[rec[::-1], 0.0], thresholds[::-1].astype(float)
+    return np.r_[prec[::-1], 1.0], np.r_[rec[::-1], 0.0], thresholds[::-1]
 
 
 def average_precision(y_true, y_score) -> float:
-    """Average precision Σ (R_k − R_{k−1}) P_k, the step area under the PR curve: (n,), (n,) -> float.
+    """Average precision Σ (R_k − R_{k−1}) P_k, the step area under the PR curve -> float.
 
+    ``ValueError`` when ``y_true`` has no positive: AP is undefined then. sklearn instead
+    warns and returns 0.0 (its recall is set to 1 everywhere, so recall never gains): a
+    value that reads as "the worst ranker" for data on which no ranker can be judged.
     See chapter: chapters/metrics.md
     """
     prec, rec, _ = precision_recall_curve(y_true, y_score)
-    return float(min(1.0, max(0.0, -np.sum(np.diff(rec) * prec[:-1]))))  # the sum may round to 1 + 2^-52
+    ap = -np.sum(np.diff(rec) * prec[:-1])  # recall runs from 1 down to 0: minus each step
+    return float(min(1.0, max(0.0, ap)))  # the sum may round to 1 + 2^-52
 
 
 def auc_trapezoid(y_true, y_score) -> float:
@@ -97,11 +120,12 @@ def auc_trapezoid(y_true, y_score) -> float:
 
 
 def rank_average(x) -> np.ndarray:
-    """1-based ranks in ascending order, ties sharing their average rank: (n,) -> (n,) float.
+    """1-based ranks in ascending order, ties sharing their average rank: (n,) -> (n,) float64.
 
-    Equals ``scipy.stats.rankdata(x, method="average")``. See chapter: chapters/metrics.md
+    ``x`` is boolean, integer or floating; equals ``scipy.stats.rankdata(x, method="average")``
+    (float64 ranks, as scipy). See chapter: chapters/metrics.md
     """
-    x = check_array("x", x, ndim=1)
+    x = check_scores("x", x, ndim=1)
     order = np.argsort(x, kind="stable")  # (n,)
     xs = x[order]
     starts = np.r_[True, xs[1:] != xs[:-1]]  # (n,) first element of each tie block
@@ -122,9 +146,16 @@ def auc_rank(y_true, y_score, *, order="ascending") -> float:
     t, s = check_binary_scores(y_true, y_score, need_both=True)
     if order not in ("ascending", "descending"):
         raise ValueError(f"order must be 'ascending' or 'descending', got {order!r}")
-    ranks = rank_average(s if order == "ascending" else -s)  # (n,)
-    m = int(t.sum())
-    n = len(t) - m
+    return _auc_rank(t, s, order)
+
+
+def _auc_rank(t: np.ndarray, s: np.ndarray, order: str) -> float:
+    """(Σ ranks of the positives − M(M+1)/2) / (M·N): (n,) in {0, 1}, (n,) -> float."""
+    ranks = rank_average(s)  # (n,) ascending: lowest score = rank 1, ties averaged
+    if order == "descending":
+        ranks = len(s) + 1 - ranks  # (n,) the notes' order: highest score = rank 1
+    m = int(t.sum())  # M positives
+    n = len(t) - m  # N negatives
     return float((ranks[t == 1].sum() - m * (m + 1) / 2) / (m * n))
 
 
@@ -134,12 +165,15 @@ def auc_pairs(y_true, y_score, *, chunk=2048) -> float:
     See chapter: chapters/metrics.md
     """
     t, s = check_binary_scores(y_true, y_score, need_both=True)
-    chunk = check_int("chunk", chunk, low=1)
-    pos, neg = s[t == 1], s[t == 0]  # (M,), (N,)
+    return _auc_pairs(s[t == 1], s[t == 0], check_int("chunk", chunk, low=1))
+
+
+def _auc_pairs(pos: np.ndarray, neg: np.ndarray, chunk: int) -> float:
+    """Mean over all (positive, negative) pairs of 1[s⁺ > s⁻] + ½·1[s⁺ = s⁻]: (M,), (N,)."""
     wins = ties = 0
     for start in range(0, len(pos), chunk):  # bounded memory: (chunk, N) at a time
         block = pos[start:start + chunk, None]  # (c, 1)
-        wins += int(np.sum(block > neg))
+        wins += int(np.sum(block > neg))  # (c, N) compared at once
         ties += int(np.sum(block == neg))
     return (wins + 0.5 * ties) / (len(pos) * len(neg))
 
@@ -160,11 +194,11 @@ def auc_monte_carlo(y_true, y_score, *, n_pairs=100_000, seed=0) -> float:
 
 
 def predict_at(y_score, threshold) -> np.ndarray:
-    """Hard predictions 1[score >= threshold]: (n,) -> (n,) int64 in {0, 1}.
+    """Hard predictions 1[score >= threshold]: (n,) bool/int/float scores -> (n,) int64 in {0, 1}.
 
     See chapter: chapters/metrics.md
     """
-    s = check_array("y_score", y_score, ndim=1)
+    s = check_scores("y_score", y_score, ndim=1)
     threshold = check_real("threshold", threshold)
     return (s >= threshold).astype(np.int64)
 

@@ -54,8 +54,10 @@ def _breast_cancer_scores(features: str, seed: int) -> tuple[np.ndarray, np.ndar
     X, y = data.data, 1 - data.target  # (569, 30), (569,) 1 = malignant
     if FEATURE_SETS[features] is not None:
         X = X[:, [list(data.feature_names).index(f) for f in FEATURE_SETS[features]]]
-    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, stratify=y, random_state=seed)
-    model = make_pipeline(StandardScaler(), LogisticRegression(random_state=seed)).fit(X_tr, y_tr)
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.3, stratify=y,
+                                              random_state=seed)
+    model = make_pipeline(StandardScaler(), LogisticRegression(random_state=seed))
+    model.fit(X_tr, y_tr)
     scores = model.predict_proba(X_te)[:, 1]  # (171,)
     y_te = y_te.astype(np.int64)
     y_te.flags.writeable = False
@@ -87,7 +89,7 @@ class ImbalanceReport:
     n_test_positives: int
     baseline: dict  # always "negative" (constant score): accuracy, precision, recall, f1, roc_auc, ap
     model: dict  # logistic regression at threshold 0.5: accuracy, precision, recall, f1, roc_auc, ap
-    balanced: dict  # the same with class_weight="balanced" (errors on positives weigh 1/π more)
+    balanced: dict  # the same with class_weight="balanced" (errors on positives weigh (1 − π)/π times more)
 
 
 def _scores(y_true, y_pred) -> dict:
@@ -96,34 +98,54 @@ def _scores(y_true, y_pred) -> dict:
     return {"accuracy": accuracy(y_true, y_pred), "precision": p, "recall": r, "f1": f}
 
 
-def imbalance_report(positive_rate, n=4000, *, seed=0) -> ImbalanceReport:
-    """Accuracy's trap: always-negative vs logistic regression on a 50/50 split of imbalanced blobs.
+def imbalance_scores(positive_rate, n=4000, *, seed=0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Test labels and P(positive) of a logistic regression, plain and with class_weight="balanced".
 
-    Needs at least 4 positives (positive_rate · n >= 4). See chapter: chapters/metrics.md
+    Fitted on a stratified half of :func:`imbalanced_blobs`, scored on the other half:
+    -> y_test (n/2,) int64, scores (n/2,) float64, balanced scores (n/2,) float64, read-only.
+    Needs at least 4 positives and 4 negatives. See chapter: chapters/metrics.md
     """
     rate = check_real("positive_rate", positive_rate, low=0.0, high=1.0, low_open=True, high_open=True)
     n = check_int("n", n, low=2)
     if round(rate * n) < 4 or n - round(rate * n) < 4:
         raise ValueError(f"positive_rate · n must leave at least 4 positives and 4 negatives, got "
                          f"{round(rate * n)} positives of n={n}")
-    return _imbalance_report(rate, n, check_int("seed", seed, low=0))
+    return _imbalance_scores(rate, n, check_int("seed", seed, low=0))
 
 
 @functools.lru_cache(maxsize=32)
-def _imbalance_report(positive_rate: float, n: int, seed: int) -> ImbalanceReport:
-    """The cached work of :func:`imbalance_report`."""
+def _imbalance_scores(positive_rate: float, n: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The cached work of :func:`imbalance_scores`."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import train_test_split
 
     X, y = imbalanced_blobs(positive_rate, n, seed=seed)
     X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.5, stratify=y, random_state=seed)
-    fitted = []
-    for weight in (None, "balanced"):
+    out = [y_te]
+    for weight in (None, "balanced"):  # "balanced": errors on class c weigh n / (2 · n_c)
         model = LogisticRegression(class_weight=weight, random_state=seed).fit(X_tr, y_tr)
-        s = model.predict_proba(X_te)[:, 1]  # (n/2,)
-        report = _scores(y_te, (s >= 0.5).astype(np.int64))
-        report.update(roc_auc=auc_rank(y_te, s), ap=average_precision(y_te, s))
-        fitted.append(report)
-    baseline = _scores(y_te, np.zeros_like(y_te))
-    baseline.update(roc_auc=0.5, ap=average_precision(y_te, np.zeros(len(y_te))))  # one tie block: AP = π
-    return ImbalanceReport(positive_rate, int(y_te.sum()), baseline, *fitted)
+        out.append(model.predict_proba(X_te)[:, 1])  # (n/2,)
+    for a in out:
+        a.flags.writeable = False
+    return tuple(out)
+
+
+def imbalance_report(positive_rate, n=4000, *, seed=0) -> ImbalanceReport:
+    """Accuracy's trap: always-negative vs logistic regression on a 50/50 split of imbalanced blobs.
+
+    Needs at least 4 positives (positive_rate · n >= 4). See chapter: chapters/metrics.md
+    """
+    imbalance_scores(positive_rate, n, seed=seed)  # checks the arguments
+    return _imbalance_report(float(positive_rate), int(n), int(seed))
+
+
+@functools.lru_cache(maxsize=32)
+def _imbalance_report(positive_rate: float, n: int, seed: int) -> ImbalanceReport:
+    """Metrics of the three rules at threshold 0.5 (the constant score 0 for always-negative)."""
+    y_te, s_model, s_balanced = _imbalance_scores(positive_rate, n, seed)
+    rows = []
+    for s in (np.zeros(len(y_te)), s_model, s_balanced):  # a constant score: one tie block, AUC ½, AP = π
+        row = _scores(y_te, (s >= 0.5).astype(np.int64))
+        row.update(roc_auc=auc_rank(y_te, s), ap=average_precision(y_te, s))
+        rows.append(row)
+    return ImbalanceReport(positive_rate, int(y_te.sum()), *rows)

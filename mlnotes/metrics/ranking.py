@@ -21,7 +21,15 @@ document of a tie block gets the block's mean gain at every position the block c
 
 The id-list functions take ``ranked_ids`` (a list of Q sequences of ids) and ``relevant_ids``
 (a list of Q sets) so any retriever can be scored; :func:`rank_ids` turns a (Q, N) score matrix
-into such lists.
+into such lists. Ids are compared by value, so ``1`` and ``"1"`` never match: when no
+relevant id is of the same kind (string, bytes, number) as any ranked id, ``TypeError``.
+
+Dtypes: ``scores`` are boolean, integer or floating and are used in their own dtype (only
+their order and ties matter); ``relevance`` is boolean, integer or floating (a grade) and is
+computed in float64. DCG and NDCG are float64 (per query) or Python floats, whatever the
+input dtypes, as ``sklearn.metrics.dcg_score`` / ``ndcg_score`` return. (sklearn 1.9 ranks by
+``-scores``, which wraps for unsigned integers, 1 becoming 255 in uint8, and fails for
+booleans; here the scores are sorted as they are, so every numeric dtype ranks correctly.)
 
 See chapter: chapters/metrics.md
 """
@@ -30,8 +38,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from mlnotes._checks import check_array
-from mlnotes.metrics._validate import check_grades, check_id_lists, check_k, check_ranked, check_relevance_scores
+from mlnotes.metrics._validate import (check_grades, check_id_lists, check_k, check_ranked, check_relevance_scores,
+                                       check_scores)
 
 GAINS = ("linear", "exponential")
 
@@ -39,14 +47,24 @@ GAINS = ("linear", "exponential")
 def rank_ids(scores, ids=None) -> list:
     """Ids of each query sorted by descending score (ties keep column order): (Q, N) -> Q lists of N ids.
 
-    ``ids`` names the N columns (default 0 … N−1). See chapter: chapters/metrics.md
+    ``ids`` names the N columns (default 0 … N−1); ``scores`` are boolean, integer or floating.
+    See chapter: chapters/metrics.md
     """
-    s = check_array("scores", scores, ndim=2)
+    s = check_scores("scores", scores, ndim=2)
     ids = list(range(s.shape[1])) if ids is None else list(ids)
     if len(ids) != s.shape[1]:
         raise ValueError(f"ids must name the {s.shape[1]} columns of scores, got {len(ids)} ids")
-    order = np.argsort(-s, axis=1, kind="stable")  # (Q, N)
-    return [[ids[j] for j in row] for row in order]
+    return [[ids[j] for j in row] for row in _descending(s)]
+
+
+def _descending(s: np.ndarray) -> np.ndarray:
+    """Column order of each row by descending score, ties in column order: (Q, N) -> (Q, N).
+
+    A stable ascending sort of the reversed columns, read backwards; no negation (-s wraps for
+    unsigned integers and fails for booleans).
+    """
+    n = s.shape[1]
+    return n - 1 - np.argsort(s[:, ::-1], axis=1, kind="stable")[:, ::-1]  # (Q, N)
 
 
 def _hits(ranked: list, relevant: list, k) -> list:
@@ -65,7 +83,7 @@ def hit_rate_at_k(ranked_ids, relevant_ids, k) -> float:
 
 
 def reciprocal_ranks(ranked_ids, relevant_ids, k=None) -> np.ndarray:
-    """1 / rank of the first relevant id per query (0 if none in the top k): Q lists, Q sets -> (Q,).
+    """1 / rank of the first relevant id per query (0 if none in the top k) -> (Q,) float64.
 
     See chapter: chapters/metrics.md
     """
@@ -79,7 +97,7 @@ def reciprocal_ranks(ranked_ids, relevant_ids, k=None) -> np.ndarray:
 
 
 def mrr(ranked_ids, relevant_ids, k=None) -> float:
-    """Mean reciprocal rank: the MEAN over queries of 1 / rank of the first relevant id -> float.
+    """Mean reciprocal rank: the MEAN over queries of 1 / rank of the first relevant id.
 
     See chapter: chapters/metrics.md
     """
@@ -130,13 +148,13 @@ def _discount(n: int, k) -> np.ndarray:
 
 
 def _tie_averaged_dcg(g: np.ndarray, s: np.ndarray, discount: np.ndarray) -> float:
-    """DCG of one query where each tie block of scores shares its mean gain: (N,), (N,), (N,) -> float."""
-    order = np.argsort(-s, kind="stable")  # (N,)
+    """DCG of one query, each tie block of scores sharing its mean gain: (N,), (N,), (N,)."""
+    order = np.argsort(s, kind="stable")[::-1]  # (N,) descending (order within a tie: irrelevant)
     s_sorted = s[order]
     starts = np.r_[True, s_sorted[1:] != s_sorted[:-1]]  # (N,)
     block = np.cumsum(starts) - 1  # (N,) tie block of each position
     mean_gain = np.bincount(block, weights=g[order]) / np.bincount(block)  # (B,)
-    block_discount = np.bincount(block, weights=discount)  # (B,) discounts of the positions it covers
+    block_discount = np.bincount(block, weights=discount)  # (B,) discounts of its positions
     return float(np.sum(mean_gain * block_discount))
 
 
@@ -153,7 +171,7 @@ def dcg_at_k(relevance, scores, k=None, *, gain="linear") -> np.ndarray:
 
 
 def ndcg_at_k(relevance, scores, k=None, *, gain="linear", per_query=False):
-    """NDCG@k = DCG@k / ideal DCG@k, 0 for a query with nothing relevant: (Q, N), (Q, N) -> float (or (Q,)).
+    """NDCG@k = DCG@k / ideal DCG@k (0 if nothing is relevant): (Q, N), (Q, N) -> float or (Q,).
 
     Mean over queries, equal to ``sklearn.metrics.ndcg_score`` for the linear gain.
     See chapter: chapters/metrics.md
