@@ -181,7 +181,13 @@ def _record_eval_values() -> None:
     def eval_variable(self, name):
         outputs = evaluate(self, name)
         shown = next((o["data"]["text/plain"] for o in outputs if "text/plain" in o.get("data", {})), None)
-        self.notebook.metadata.setdefault("mlnotes", {}).setdefault("eval", []).append([name, shown])
+        if not shown:  # an error, or nothing to show: the page would silently show a blank
+            from sphinx.util import logging
+
+            errors = [f"{o.get('ename')}: {o.get('evalue')}" for o in outputs if o.get("output_type") == "error"]
+            logging.getLogger(__name__).warning(f"{{eval}}`{name}` shows no text in {self.path}"
+                                                + (f" ({errors[0]})" if errors else ""))
+        self.notebook.metadata.setdefault("mlnotes", {}).setdefault("eval", []).append([name, shown or ""])
         return outputs
 
     eval_variable._mlnotes = True
