@@ -179,6 +179,7 @@ def test_fully_masked_rows_zeros_like_torch_sdpa_but_nan_in_nn_mha():
     mask = np.ones((3, 5), dtype=bool)
     mask[1] = False
     ref = F.scaled_dot_product_attention(t64(q), t64(k), t64(v), attn_mask=torch.tensor(mask)).numpy()
+    assert torch.__version__ >= "2.5"  # SDPA calls _safe_softmax since 2.5 (pytorch#133882); NaN before
     np.testing.assert_array_equal(ref[1], 0.0)  # measured torch behaviour (2.13, CPU)
     out, w = sdpa_numpy(q, k, v, mask=mask, return_weights=True)
     np.testing.assert_allclose(out, ref, **TIGHT)
@@ -469,7 +470,78 @@ def test_path_lengths_and_layer_costs():
     assert path_lengths(100, 3) == {"attention": 1, "rnn": 100, "conv": 50, "dilated conv": 5}
     assert path_lengths(8, 3) == {"attention": 1, "rnn": 8, "conv": 4, "dilated conv": 2}
     assert path_lengths(1, 5) == {"attention": 1, "rnn": 1, "conv": 1, "dilated conv": 1}
-    assert layer_costs(512, 64) == {"attention": 2 * 512 * 512 * 64, "rnn": 512 * 64 * 64, "conv": 3 * 512 * 64 * 64}
+    c = layer_costs(512, 64)
+    assert (c.attention_projections, c.attention_mixing) == (4 * 512 * 64**2, 2 * 512**2 * 64)
+    assert (c.rnn_input, c.rnn_recurrent, c.conv) == (512 * 64**2, 512 * 64**2, 3 * 512 * 64**2)
+    assert c.attention == c.attention_projections + c.attention_mixing and c.rnn == 2 * 512 * 64**2
+
+
+@pytest.mark.parametrize("L, d", [(16, 64), (64, 64), (128, 32)])
+def test_layer_costs_equal_torch_flop_counter(L, d):
+    """Issue 11 item 7: the counts behind the cost section are those torch's FLOP counter finds (2 per MAC)."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    def flops(module, *args, **kw):
+        with torch.no_grad(), FlopCounterMode(display=False) as counter:
+            module(*args, **kw)
+        return {str(op): n for op, n in counter.get_flop_counts()["Global"].items()}
+
+    torch.manual_seed(0)
+    x = torch.randn(1, L, d)
+    c = layer_costs(L, d, kernel_size=3)
+    mha = flops(torch.nn.MultiheadAttention(d, 4, batch_first=True), x, x, x, need_weights=True)
+    assert mha == {"aten.addmm": 2 * c.attention_projections, "aten.bmm": 2 * c.attention_mixing}
+    assert flops(torch.nn.RNN(d, d, batch_first=True), x) == {"aten.addmm": 2 * c.rnn}
+    conv = torch.nn.Conv1d(d, d, 3, padding=1)
+    assert sum(flops(conv, x.transpose(1, 2)).values()) == 2 * c.conv
+
+
+def test_a_whole_attention_layer_costs_more_than_an_rnn_layer_at_every_length():
+    """Issue 11 item 7: only the mixing step is cheaper than the recurrence, and only for L < d."""
+    d = 64
+    for L in (1, 8, 32, 63, 64, 65, 512, 4096):
+        c = layer_costs(L, d)
+        assert c.attention > c.rnn and c.attention == (2 + L / d) * c.rnn
+        assert (c.attention_mixing < c.rnn) == (L < d)
+
+
+@pytest.mark.parametrize("h", [1, 2, 8])
+def test_heads_cost_the_same_multiply_adds_and_parameters_but_h_score_matrices(h):
+    """Issue 11 item 9: h heads are not free: h score matrices (memory, one exp per entry)."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    from mlnotes.attention import head_costs
+
+    L, d = 6, 16
+    costs = head_costs(L, d, h)
+    torch.manual_seed(0)
+    ref = torch.nn.MultiheadAttention(d, h, batch_first=True, dtype=torch.float64)
+    x = torch.randn(1, L, d, dtype=torch.float64)
+    with torch.no_grad(), FlopCounterMode(display=False) as counter:
+        ref(x, x, x)
+    assert counter.get_flop_counts()["Global"][torch.ops.aten.bmm] == 2 * costs["mixing_multiply_adds"]
+    assert costs["parameters"] == sum(p.numel() for p in ref.parameters())
+    weights = MultiHeadAttention.from_torch(ref)(x.numpy(), average_attn_weights=False)[1]
+    assert weights.size == costs["score_entries"] == h * L * L
+
+
+def test_reversal_is_a_fixed_permutation_that_only_a_convolution_cannot_express():
+    """Issue 11 item 9: a fixed (L, L) token-mixing matrix reverses exactly; one slid kernel cannot (L ≥ 3)."""
+    from mlnotes.attention import reversal_fits
+
+    fits = reversal_fits(8)
+    assert fits["token mixing"] == (0.0, 1.0)
+    residual, accuracy = fits["convolution"]
+    assert residual > 0.5 and accuracy < 0.7
+    # the conv fit is the least-squares optimum over all kernels w (W_ij = w[j − i])
+    L = 8
+    P = np.eye(L)[::-1]
+    basis = np.stack([np.eye(L, k=o).ravel() for o in range(-(L - 1), L)], axis=1)  # (L², 2L − 1)
+    w, *_ = np.linalg.lstsq(basis, P.ravel(), rcond=None)
+    best = np.linalg.norm(basis @ w - P.ravel()) / np.linalg.norm(P)
+    assert residual == pytest.approx(best, rel=1e-12)
+    assert reversal_fits(2)["convolution"][0] == 0.0  # two tokens: a kernel [1, 0, 1] swaps them
+    assert all(reversal_fits(L)["convolution"][0] > 0 for L in (3, 4, 16))
 
 
 # -- figures -------------------------------------------------------------------------------------
@@ -493,6 +565,19 @@ def test_figures_draw_with_fixed_limits():
     fa.draw_cost(Figure().subplots(), lengths=(64, 128, 256), seconds=(1e-4, 4e-4, 1.6e-3))
     with pytest.raises(ValueError, match="mask_type must be one of"):
         fa.draw_mask(Figure().subplots(1, 2), mask_type="diagonal")
+
+
+def test_saturation_figure_renders_sharp_with_alt_text():
+    import io
+
+    from PIL import Image
+
+    from mlnotes.book import figure
+    from mlnotes.figures import attention as fa
+
+    fig = figure(fa.draw_saturation, figsize=(6.4, 3.4), alt="a <figure>")
+    assert 'alt="a &lt;figure&gt;"' in fig._repr_html_() and 'width="512"' in fig._repr_html_()
+    assert Image.open(io.BytesIO(fig.png)).size == (1024, 544)  # 2× the CSS size
 
 
 def test_mask_figure_combines_pattern_and_padding():

@@ -11,11 +11,14 @@ Scaled dot-product attention (缩放点积注意力) of queries $Q \in \mathbb R
 $K \in \mathbb R^{S\times d_k}$, values $V \in \mathbb R^{S\times d_v}$:
 $$A = \operatorname{softmax}\!\Big(\frac{QK^\top}{\sqrt{d_k}} + M\Big) \in \mathbb R^{L\times S},
 \qquad \operatorname{Attention}(Q, K, V) = AV \in \mathbb R^{L\times d_v},$$
-with $M_{ij} = 0$ where query $i$ may attend to key $j$ and $-\infty$ where it may not. A boolean
-mask follows ``torch.nn.functional.scaled_dot_product_attention``: **True = keep**; a float mask
-is added to the scores. A query row with every key masked has no distribution to take; like
-torch's SDPA (measured: torch 2.13, CPU, math and flash kernels) we return a zero output row and
-zero weights there, whereas ``nn.MultiheadAttention`` returns NaN for such rows.
+with $M_{ij} = 0$ where query $i$ may attend to key $j$ and $-\infty$ where it may not. Masks follow
+``torch.nn.functional.scaled_dot_product_attention`` exactly: a **bool** mask means **True = keep**; a
+**floating** mask is added to the scores; any other dtype (e.g. a 0/1 integer mask) raises ``TypeError``.
+A query row with every key masked has no distribution to take; like torch's SDPA since torch 2.5
+(it calls ``_safe_softmax``, pytorch/pytorch#133882; before, it returned NaN) we return a zero output row
+and zero weights there, whereas ``nn.MultiheadAttention`` (with its default ``need_weights=True``) returns NaN.
+
+Every function keeps the floating dtype of its input (float32 in → float32 out).
 
 See chapter: chapters/attention.md
 """
@@ -26,12 +29,13 @@ import math
 
 import numpy as np
 
-from mlnotes._checks import check_array, check_real
+from mlnotes._checks import check_real
+from mlnotes.attention._arrays import additive_mask, common_float_dtype, float_array, mask_dtype_message
 
 
 def _check_logits(name: str, x) -> np.ndarray:
-    """A float array that may hold -inf (masked) but no NaN or +inf."""
-    arr = check_array(name, x, finite=False)
+    """A floating array (its dtype kept) that may hold -inf (masked) but no NaN or +inf."""
+    arr = float_array(name, x, finite=False)
     if arr.ndim == 0:
         raise ValueError(f"{name} must have at least 1 dimension, got a scalar")
     if arr.size == 0:
@@ -50,29 +54,41 @@ def _check_axis(axis, ndim: int) -> int:
     return int(axis)
 
 
+def _check_flag(name: str, value) -> bool:
+    """A bool flag (a string such as "no" would be truthy)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
+    return bool(value)
+
+
+def _softmax(x, axis=-1):
+    """The stable softmax: subtract the max along ``axis``, exponentiate, normalise."""
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))  # every exponent ≤ 0: no overflow; the max term is 1
+    return e / np.sum(e, axis=axis, keepdims=True)  # the sum is ≥ 1: no 0/0
+
+
 def softmax(x, axis=-1) -> np.ndarray:
-    """Stable softmax along ``axis`` (row max subtracted): same shape as ``x``.
+    """Stable softmax along ``axis`` (row max subtracted): same shape and floating dtype as ``x``.
 
     A -inf entry gets weight 0; a slice of only -inf entries raises ValueError (torch returns NaN there).
     See chapter: chapters/attention.md
     """
     x = _check_logits("x", x)
     axis = _check_axis(axis, x.ndim)
-    x_max = np.max(x, axis=axis, keepdims=True)  # (..., 1, ...)
-    if np.any(x_max == -np.inf):
+    if np.any(np.max(x, axis=axis) == -np.inf):
         raise ValueError("x has a slice along axis where every entry is -inf: softmax is 0/0 there")
-    e = np.exp(x - x_max)  # every exponent ≤ 0: no overflow, and the max term is exactly 1
-    return e / np.sum(e, axis=axis, keepdims=True)
+    return _softmax(x, axis)
 
 
 def softmax_global_max(x) -> np.ndarray:
     """The notes' softmax over the last axis, subtracting the *global* max (erratum 4): may give NaN rows.
 
-    Shape in = shape out. Kept to show the bug; use :func:`softmax`.
+    Shape and floating dtype in = out (in float32 a row about 104 below the global max is already all NaN).
+    Kept to show the bug; use :func:`softmax`.
 
     See chapter: chapters/attention.md
     """
-    x = check_array("x", x)
+    x = float_array("x", x)
     if x.ndim == 0 or x.size == 0:
         raise ValueError(f"x must be a non-empty array with at least 1 dimension, got shape {x.shape}")
     with np.errstate(invalid="ignore", under="ignore"):
@@ -83,22 +99,53 @@ def softmax_global_max(x) -> np.ndarray:
 def global_max_demo_scores(dtype="float64") -> np.ndarray:
     """A (3, 4) score matrix whose last row lies far below the global max, so the notes' softmax gives NaN there.
 
+    ``dtype``: float64 (a gap of 800) or float32 (a gap of 120), by name or numpy type.
     See chapter: chapters/attention.md
     """
-    if dtype not in ("float64", "float32"):
+    try:
+        name = np.dtype(dtype).name
+    except TypeError:
+        name = None
+    if name not in ("float64", "float32"):
         raise ValueError(f"dtype must be 'float64' or 'float32', got {dtype!r}")
-    gap = 800.0 if dtype == "float64" else 120.0  # exp(-gap) underflows to 0 in that dtype
+    gap = 800.0 if name == "float64" else 120.0  # exp(-gap) underflows to 0 in that dtype
     base = np.array([[2.0, 1.0, 0.5, -1.0], [0.3, 0.2, -0.4, 1.1], [1.5, -0.5, 0.0, 0.7]])  # (3, 4)
     base[0] += gap / 2  # a query with a large norm: big scores ...
     base[2] -= gap / 2  # ... and one whose scores are all very negative
-    return base.astype(dtype)
+    return base.astype(name)
+
+
+def _masked_softmax(scores):
+    """Softmax over the last axis where −inf marks masked keys; a row with no kept key gives zeros."""
+    row_max = np.max(scores, axis=-1, keepdims=True)  # (..., L, 1)
+    row_max = np.where(np.isneginf(row_max), 0, row_max)  # fully masked row: keep exp(−inf) = 0
+    e = np.exp(scores - row_max)  # (..., L, S)
+    total = np.sum(e, axis=-1, keepdims=True)  # (..., L, 1): ≥ 1 unless the row is fully masked
+    return e / np.where(total > 0, total, 1)
+
+
+def masked_softmax(scores) -> np.ndarray:
+    """Softmax over the last axis where -inf marks masked keys; a fully masked row gives all zeros.
+
+    (..., L, S) -> (..., L, S), same floating dtype.
+
+    See chapter: chapters/attention.md
+    """
+    return _masked_softmax(_check_logits("scores", scores))
+
+
+def _sdpa(q, k, v, bias, scale):
+    """softmax(q kᵀ·scale + bias) v on checked arrays; bias is an additive mask (−inf = masked) or None."""
+    scores = (q @ np.swapaxes(k, -1, -2)) * scale  # (..., L, S); k.T would reverse every axis
+    if bias is not None:
+        scores = scores + bias  # −inf where masked
+    weights = _masked_softmax(scores)  # (..., L, S): rows sum to 1 (0 if fully masked)
+    return weights @ v, weights  # (..., L, d_v), (..., L, S)
 
 
 def _check_qkv(q, k, v):
     """Validate (..., L, d_k), (..., S, d_k), (..., S, d_v) with broadcastable batch axes; return arrays."""
-    q = check_array("q", q)
-    k = check_array("k", k)
-    v = check_array("v", v)
+    q, k, v = (float_array(name, a) for name, a in (("q", q), ("k", k), ("v", v)))
     for name, a, want in (("q", q, "(..., L, d_k)"), ("k", k, "(..., S, d_k)"), ("v", v, "(..., S, d_v)")):
         if a.ndim < 2:
             raise ValueError(f"{name} must have shape {want} (at least 2 dimensions), got shape {a.shape}")
@@ -116,8 +163,8 @@ def _check_qkv(q, k, v):
     return q, k, v
 
 
-def _additive_mask(mask, scores_shape, *, is_causal: bool) -> np.ndarray | None:
-    """Turn a bool (True = keep) or float (additive) mask, or is_causal, into an additive float mask."""
+def _bias(mask, scores_shape, is_causal: bool, dtype) -> np.ndarray | None:
+    """A bool (True = keep) or float (additive) mask, or is_causal, as an additive mask of ``dtype`` (or None)."""
     L, S = scores_shape[-2:]
     if is_causal:
         if mask is not None:
@@ -125,11 +172,7 @@ def _additive_mask(mask, scores_shape, *, is_causal: bool) -> np.ndarray | None:
         mask = np.tril(np.ones((L, S), dtype=bool))  # top-left aligned, as torch
     if mask is None:
         return None
-    m = np.asarray(mask)
-    if m.dtype == bool:
-        add = np.where(m, 0.0, -np.inf)  # (..., L, S)
-    else:
-        add = _check_logits("mask", m)
+    add = additive_mask("mask", mask, dtype)  # TypeError unless bool or floating
     try:
         ok = np.broadcast_shapes(add.shape, scores_shape) == tuple(scores_shape)
     except ValueError:
@@ -140,47 +183,48 @@ def _additive_mask(mask, scores_shape, *, is_causal: bool) -> np.ndarray | None:
     return add
 
 
-def masked_softmax(scores: np.ndarray) -> np.ndarray:
-    """Softmax over the last axis where -inf marks masked keys; a fully masked row gives all zeros.
-
-    (..., L, S) -> (..., L, S).
-
-    See chapter: chapters/attention.md
-    """
-    scores = _check_logits("scores", scores)
-    row_max = np.max(scores, axis=-1, keepdims=True)  # (..., L, 1)
-    row_max = np.where(np.isneginf(row_max), 0.0, row_max)  # fully masked row: keep exp(-inf) = 0
-    e = np.exp(scores - row_max)  # (..., L, S)
-    total = np.sum(e, axis=-1, keepdims=True)  # (..., L, 1)
-    return e / np.where(total > 0, total, 1.0)
-
-
 def sdpa_numpy(q, k, v, mask=None, is_causal=False, scale=None, return_weights=False):
     """softmax(q kᵀ·scale + mask) v in numpy: (..., L, d_k), (..., S, d_k), (..., S, d_v) -> (..., L, d_v).
 
-    ``mask``: bool (True = keep) or additive float, broadcastable to (..., L, S); ``scale`` defaults to
-    1/√d_k. With ``return_weights`` also returns the (..., L, S) weights.
+    ``mask``: bool (True = keep) or floating (added to the scores), broadcastable to (..., L, S); any other
+    dtype raises TypeError (convert a 0/1 integer mask with ``mask == 1``). ``scale`` defaults to 1/√d_k.
+    With ``return_weights`` also returns the (..., L, S) weights. The result has the common floating dtype
+    of q, k, v (float32 in → float32 out). Source: Vaswani et al. 2017, eq. 1; reference: torch's SDPA.
 
     See chapter: chapters/attention.md
     """
     q, k, v = _check_qkv(q, k, v)
-    if not isinstance(is_causal, (bool, np.bool_)):
-        raise TypeError(f"is_causal must be a bool, got {type(is_causal).__name__}")
-    scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else check_real("scale", scale)
-    scores = (q @ np.swapaxes(k, -1, -2)) * scale  # (..., L, S)
-    add = _additive_mask(mask, scores.shape, is_causal=bool(is_causal))
-    if add is not None:
-        scores = scores + add  # -inf where masked
-    weights = masked_softmax(scores)  # (..., L, S), rows sum to 1 (or 0 if fully masked)
-    out = weights @ v  # (..., L, d_v)
+    is_causal = _check_flag("is_causal", is_causal)
+    return_weights = _check_flag("return_weights", return_weights)
+    scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else check_real("scale", scale)  # a Python float
+    scores_shape = np.broadcast_shapes(q.shape[:-2], k.shape[:-2]) + (q.shape[-2], k.shape[-2])
+    bias = _bias(mask, scores_shape, is_causal, common_float_dtype(q, k, v))
+    out, weights = _sdpa(q, k, v, bias, scale)
     return (out, weights) if return_weights else out
+
+
+def _sdpa_torch(torch, q, k, v, mask, scale):
+    """The computation of :func:`sdpa_torch` on checked tensors; mask: None, bool (True = keep) or additive."""
+    scores = (q @ k.transpose(-2, -1)) * scale  # (..., L, S)
+    if mask is not None and mask.dtype == torch.bool:
+        scores = scores.masked_fill(~mask, float("-inf"))  # masked keys: −inf
+    elif mask is not None:
+        scores = scores + mask  # an additive float mask
+    row_max = scores.amax(dim=-1, keepdim=True).detach()  # (..., L, 1); a constant shift needs no gradient
+    row_max = torch.where(torch.isneginf(row_max), torch.zeros_like(row_max), row_max)
+    e = torch.exp(scores - row_max)  # (..., L, S)
+    total = e.sum(dim=-1, keepdim=True)  # (..., L, 1)
+    weights = e / torch.where(total > 0, total, torch.ones_like(total))  # 0 (not 0/0) on fully masked rows
+    return weights @ v, weights  # (..., L, d_v), (..., L, S)
 
 
 def sdpa_torch(q, k, v, mask=None, is_causal=False, scale=None, return_weights=False):
     """The same attention written with torch ops (autograd works): tensors (..., L, d_k), (..., S, d_k), (..., S, d_v).
 
-    Returns (..., L, d_v) (and the (..., L, S) weights if ``return_weights``); fully masked rows give 0
-    with zero gradient, as ``torch.nn.functional.scaled_dot_product_attention``.
+    Returns (..., L, d_v) (and the (..., L, S) weights if ``return_weights``) in the dtype of q, k, v (which
+    must agree); fully masked rows give 0 with zero gradient, as ``torch.nn.functional.scaled_dot_product_attention``
+    (torch ≥ 2.5). ``mask``: a bool (True = keep) or floating (additive) tensor or array; any other dtype
+    raises TypeError, as torch's SDPA does.
 
     See chapter: chapters/attention.md
     """
@@ -191,43 +235,43 @@ def sdpa_torch(q, k, v, mask=None, is_causal=False, scale=None, return_weights=F
             raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
         if not t.is_floating_point():
             raise TypeError(f"{name} must be a floating-point tensor, got dtype {t.dtype}")
+    if not q.dtype == k.dtype == v.dtype:
+        raise TypeError(f"q, k and v must have the same dtype, got {q.dtype}, {k.dtype} and {v.dtype}")
     with torch.no_grad():
         _check_torch_shapes(q, k, v)
-    if not isinstance(is_causal, bool):
-        raise TypeError(f"is_causal must be a bool, got {type(is_causal).__name__}")
+    is_causal = _check_flag("is_causal", is_causal)
+    return_weights = _check_flag("return_weights", return_weights)
     scale = 1.0 / math.sqrt(q.shape[-1]) if scale is None else check_real("scale", scale)
-    scores = _masked_scores_torch(torch, (q @ k.transpose(-2, -1)) * scale, mask, is_causal)  # (..., L, S)
-    row_max = scores.amax(dim=-1, keepdim=True).detach()  # (..., L, 1); a constant shift needs no gradient
-    row_max = torch.where(torch.isneginf(row_max), torch.zeros_like(row_max), row_max)
-    e = torch.exp(scores - row_max)  # (..., L, S)
-    total = e.sum(dim=-1, keepdim=True)  # (..., L, 1)
-    weights = e / torch.where(total > 0, total, torch.ones_like(total))  # 0 (not 0/0) on fully masked rows
-    out = weights @ v  # (..., L, d_v)
+    scores_shape = tuple(np.broadcast_shapes(tuple(q.shape[:-2]), tuple(k.shape[:-2]))) + (q.shape[-2], k.shape[-2])
+    mask = _torch_mask(torch, mask, scores_shape, is_causal, q)
+    out, weights = _sdpa_torch(torch, q, k, v, mask, scale)
     return (out, weights) if return_weights else out
 
 
-def _masked_scores_torch(torch, scores, mask, is_causal: bool):
-    """Scores with -inf where a bool mask is False (or is_causal hides the future), or plus a float mask."""
-    L, S = scores.shape[-2:]
+def _torch_mask(torch, mask, scores_shape, is_causal: bool, like):
+    """A checked bool mask, or a float mask in the dtype of ``like``, on its device (None if no mask)."""
+    L, S = scores_shape[-2:]
     if is_causal:
         if mask is not None:
             raise ValueError("pass either mask or is_causal=True, not both (combine them with combine_masks)")
-        mask = torch.ones(L, S, dtype=torch.bool, device=scores.device).tril()
+        return torch.ones(L, S, dtype=torch.bool, device=like.device).tril()
     if mask is None:
-        return scores
-    mask = torch.as_tensor(mask, device=scores.device)
+        return None
+    mask = torch.as_tensor(mask, device=like.device)
+    if mask.dtype != torch.bool and not mask.is_floating_point():
+        raise TypeError(mask_dtype_message("mask", mask.dtype))
     try:  # np.broadcast_shapes: torch's imports sympy on first use (~1.5 s)
-        ok = np.broadcast_shapes(tuple(mask.shape), tuple(scores.shape)) == tuple(scores.shape)
+        ok = np.broadcast_shapes(tuple(mask.shape), tuple(scores_shape)) == tuple(scores_shape)
     except ValueError:
         ok = False
     if not ok:
-        raise ValueError(f"mask must broadcast to the scores' shape {tuple(scores.shape)} (..., L, S), "
+        raise ValueError(f"mask must broadcast to the scores' shape {tuple(scores_shape)} (..., L, S), "
                          f"got {tuple(mask.shape)}")
     if mask.dtype == torch.bool:
-        return scores.masked_fill(~mask, float("-inf"))  # (..., L, S)
+        return mask
     if bool(torch.isnan(mask).any() | (mask == float("inf")).any()):
         raise ValueError("mask must not contain NaN or +inf (-inf marks a masked entry)")
-    return scores + mask.to(scores.dtype)
+    return mask.to(like.dtype)
 
 
 def _check_torch_shapes(q, k, v) -> None:

@@ -1,7 +1,19 @@
 r"""What attention costs, and what it buys: $O(L^2)$ time and memory for a path of length 1.
 
-A self-attention layer over $L$ tokens of width $d$ forms the $L\times L$ score matrix $QK^\top$
-($L^2 d$ multiply-adds) and the product $AV$ (another $L^2 d$): time and memory grow like $L^2$.
+Multiply-adds of one layer over $L$ tokens of width $d$ (one sequence):
+
+* self-attention: the projections $Q, K, V$ and the output, $4Ld^2$, plus the mixing step, the
+  $L\times L$ score matrix $QK^\top$ ($L^2 d$) and the product $AV$ (another $L^2 d$): $4Ld^2 + 2L^2d$.
+  Its memory for the scores grows like $L^2$ (times the number of heads $h$: one $L\times L$ matrix per
+  head, while the multiply-adds $2L^2d$ do not depend on $h$);
+* a recurrent layer (RNN, $h_t = \tanh(W_x x_t + W_h h_{t-1})$): $Ld^2$ for the inputs plus $Ld^2$ for the
+  recurrence, $2Ld^2$, in $L$ steps that must run one after another;
+* a convolution of kernel $k$ ($d \to d$ channels): $kLd^2$.
+
+Vaswani et al. 2017 (Table 1) compare the mixing steps, $O(L^2 d)$ against the recurrence's $O(Ld^2)$:
+attention's mixing is the cheaper one when $L < d$ (here exactly: $2L^2d < 2Ld^2$). Counting the
+projections, a whole attention layer costs $2 + L/d$ times an RNN layer: more at every $L$. What it buys
+is parallelism (no sequential steps) and a path of length 1.
 Fitting $t \approx c\,L^{\alpha}$ by least squares on $\log t = \log c + \alpha \log L$ measures $\alpha$.
 
 In exchange, any two tokens are connected in one step. To connect tokens $n$ positions apart
@@ -13,8 +25,6 @@ In exchange, any two tokens are connected in one step. To connect tokens $n$ pos
   $k - 1$, so $\lceil n/(k-1)\rceil$ layers; dilated convolutions (dilation $1, k, k^2, \dots$) need
   $\lceil \log_k(n+1)\rceil$.
 
-Per layer: attention $O(L^2 d)$, RNN $O(L d^2)$ (sequential), convolution $O(k L d^2)$.
-
 See chapter: chapters/attention.md
 """
 
@@ -22,6 +32,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -98,12 +109,55 @@ def path_lengths(distance, kernel_size=3) -> dict:
     return {"attention": 1, "rnn": n, "conv": math.ceil(n / (k - 1)), "dilated conv": dilated}
 
 
-def layer_costs(L, d, kernel_size=3) -> dict:
-    """Multiply-adds of one layer over L tokens of width d: attention 2L²d, RNN Ld², conv kLd².
+@dataclass(frozen=True)
+class LayerCosts:
+    """Multiply-adds of one layer over L tokens of width d (one sequence), part by part."""
 
+    L: int
+    d: int
+    kernel_size: int
+    attention_projections: int  # 4Ld²: W_Q, W_K, W_V and W_O, each (L, d) @ (d, d)
+    attention_mixing: int  # 2L²d: Q Kᵀ (L, d) @ (d, L) and A V (L, L) @ (L, d)
+    rnn_input: int  # Ld²: W_x x_t for every t (could run in parallel)
+    rnn_recurrent: int  # Ld²: W_h h_{t−1}, one step after another
+    conv: int  # kLd²: kernel k, d → d channels
+
+    @property
+    def attention(self) -> int:
+        """A whole self-attention layer: 4Ld² + 2L²d."""
+        return self.attention_projections + self.attention_mixing
+
+    @property
+    def rnn(self) -> int:
+        """A whole RNN layer: 2Ld²."""
+        return self.rnn_input + self.rnn_recurrent
+
+
+def layer_costs(L, d, kernel_size=3) -> LayerCosts:
+    """Multiply-adds of one attention, RNN and convolution layer over L tokens of width d (a LayerCosts).
+
+    Counts the matrix products only (biases, softmax and tanh are O(Ld) or O(L²) extra work); they equal
+    ``torch.utils.flop_counter`` counts / 2 for ``nn.MultiheadAttention``, ``nn.RNN`` and ``nn.Conv1d``.
     See chapter: chapters/attention.md
     """
     L = check_int("L", L, low=1)
     d = check_int("d", d, low=1)
     k = check_int("kernel_size", kernel_size, low=1)
-    return {"attention": 2 * L * L * d, "rnn": L * d * d, "conv": k * L * d * d}
+    return LayerCosts(L, d, k, attention_projections=4 * L * d * d, attention_mixing=2 * L * L * d,
+                      rnn_input=L * d * d, rnn_recurrent=L * d * d, conv=k * L * d * d)
+
+
+def head_costs(L, d, num_heads, S=None) -> dict:
+    """What h heads of width d/h cost, for L queries over S keys: the same parameters and multiply-adds
+    as one head of width d, but h score matrices.
+
+    -> {"parameters": 4d² + 4d, "mixing_multiply_adds": 2·L·S·d, "score_entries": h·L·S (one exp each)}.
+    See chapter: chapters/attention.md
+    """
+    from mlnotes.attention.multihead import mha_param_count
+
+    L = check_int("L", L, low=1)
+    S = L if S is None else check_int("S", S, low=1)
+    h = check_int("num_heads", num_heads, low=1)
+    params = mha_param_count(d, h)  # checks d and that h divides it
+    return {"parameters": params, "mixing_multiply_adds": 2 * L * S * d, "score_entries": h * L * S}

@@ -37,6 +37,9 @@ def padding_mask(lengths, L) -> np.ndarray:
     See chapter: chapters/attention.md
     """
     L = check_int("L", L, low=1)
+    if np.asarray(lengths).dtype == bool:
+        raise TypeError("lengths must be integers (one length per sequence), got a bool array; a boolean "
+                        "keep-mask is already a padding mask")
     lengths = check_array("lengths", lengths, ndim=1, dtype=float)
     if lengths.size == 0:
         raise ValueError("lengths must not be empty: one length per sequence in the batch")
@@ -56,10 +59,15 @@ def sliding_window_mask(L, window, causal=False) -> np.ndarray:
     window = check_int("window", window, low=0)
     if not isinstance(causal, (bool, np.bool_)):
         raise TypeError(f"causal must be a bool, got {type(causal).__name__}")
+    return _band(L, window, bool(causal))
+
+
+def _band(L: int, window: int, causal: bool) -> np.ndarray:
+    """Query i keeps key j when |i − j| ≤ window, or 0 ≤ i − j ≤ window if causal: (L, L) bool."""
     offset = np.arange(L)[:, None] - np.arange(L)[None, :]  # (L, L): i − j
     if causal:
-        return (offset >= 0) & (offset <= window)
-    return np.abs(offset) <= window
+        return (offset >= 0) & (offset <= window)  # the token itself and the `window` before it
+    return np.abs(offset) <= window  # 2·window + 1 keys (fewer at the edges)
 
 
 def combine_masks(*masks) -> np.ndarray:

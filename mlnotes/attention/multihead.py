@@ -14,19 +14,25 @@ $h$ is. The fused form stacks $W_{QKV} = [W_Q, W_K, W_V] \in \mathbb R^{d\times 
 split the $3d$ columns into $Q, K, V$ — the same numbers.
 
 Weights are stored for ``x @ W`` (shape (in, out)); torch's ``nn.Linear`` stores the transpose.
-Masks here are **True = keep** (``key_mask`` (B, S) marks real tokens); ``nn.MultiheadAttention``'s
-``attn_mask`` / ``key_padding_mask`` mean the opposite (True = masked out). A query with every key
-masked gets a zero attention output (so the result row is $b_O$); torch's module returns NaN there.
+Masks follow torch's ``scaled_dot_product_attention``: bool **True = keep** (``key_mask`` (B, S) marks
+real tokens), floating = added to the scores, any other dtype (a 0/1 integer mask) a ``TypeError``.
+``nn.MultiheadAttention``'s bool ``attn_mask`` / ``key_padding_mask`` mean the opposite (True = masked
+out). A query with every key masked gets a zero attention output (so the result row is $b_O$); torch's
+module returns NaN there with its default ``need_weights=True``. Computation happens in the floating dtype
+of the inputs (float32 in → float32 out).
 
 See chapter: chapters/attention.md
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from mlnotes._checks import check_array, check_int
-from mlnotes.attention.core import masked_softmax
+from mlnotes._checks import check_int
+from mlnotes.attention._arrays import additive_mask, checked_mask, common_float_dtype, float_array
+from mlnotes.attention.core import _check_flag, _sdpa
 
 
 def mha_param_count(d_model, num_heads, bias=True) -> int:
@@ -46,12 +52,24 @@ def split_heads(x, num_heads) -> np.ndarray:
 
     See chapter: chapters/attention.md
     """
-    x = check_array("x", x, ndim=3)
+    x = float_array("x", x, ndim=3)
     h = check_int("num_heads", num_heads, low=1)
     B, L, d = x.shape
     if d % h:
         raise ValueError(f"the last axis of x ({d}) must be divisible by num_heads ({h})")
+    return _split_heads(x, h)
+
+
+def _split_heads(x, h):
+    """(B, L, d) -> (B, h, L, d/h): reshape the columns into heads, then move the head axis forward."""
+    B, L, d = x.shape
     return x.reshape(B, L, h, d // h).transpose(0, 2, 1, 3)  # (B, h, L, d_h)
+
+
+def _merge_heads(x):
+    """(B, h, L, d_h) -> (B, L, h·d_h): undo _split_heads (concatenate the heads)."""
+    B, h, L, dh = x.shape
+    return x.transpose(0, 2, 1, 3).reshape(B, L, h * dh)  # (B, L, d)
 
 
 def merge_heads(x) -> np.ndarray:
@@ -59,65 +77,59 @@ def merge_heads(x) -> np.ndarray:
 
     See chapter: chapters/attention.md
     """
-    x = check_array("x", x, ndim=4)
-    B, h, L, dh = x.shape
-    return x.transpose(0, 2, 1, 3).reshape(B, L, h * dh)  # (B, L, d)
+    return _merge_heads(float_array("x", x, ndim=4))
 
 
-def _additive(mask, name: str) -> np.ndarray:
-    """A bool (True = keep) or float mask as an additive float array (0 / −inf)."""
-    m = np.asarray(mask)
-    if m.dtype == bool:
-        return np.where(m, 0.0, -np.inf)
-    m = check_array(name, m, finite=False)
-    if np.any(np.isnan(m)) or np.any(m == np.inf):
-        raise ValueError(f"{name} must not contain NaN or +inf (use -inf or False to mask)")
-    return m
-
-
-def attention_bias(B, h, L, S, key_mask=None, attn_mask=None, is_causal=False) -> np.ndarray | None:
+def attention_bias(B, h, L, S, key_mask=None, attn_mask=None, is_causal=False, dtype=None) -> np.ndarray | None:
     """One additive mask, broadcastable to (B, h, L, S), from key_mask, attn_mask and is_causal (or None).
 
-    ``key_mask``: bool (B, S), True = real token; ``attn_mask``: bool (True = keep) or additive float, of
-    shape (L, S), (B, L, S) (same for every head) or (B, h, L, S).
+    ``key_mask``: bool (B, S), True = real token; ``attn_mask``: bool (True = keep) or floating (additive), of
+    shape (L, S), (B, L, S) (same for every head) or (B, h, L, S). Any other mask dtype (e.g. a 0/1 integer
+    mask) raises TypeError. ``dtype``: of the result; by default a floating ``attn_mask``'s dtype, else float64.
 
     See chapter: chapters/attention.md
     """
+    am = None if attn_mask is None else checked_mask("attn_mask", attn_mask)
+    if dtype is None:
+        dtype = am.dtype if am is not None and am.dtype != bool else np.float64
+    if np.dtype(dtype).kind != "f":
+        raise TypeError(f"dtype must be a floating dtype (the additive mask holds -inf), got {np.dtype(dtype)}")
     bias = None
     if key_mask is not None:
         km = np.asarray(key_mask)
-        if km.dtype != bool or km.shape != (B, S):
+        if km.dtype != bool:
+            raise TypeError(f"key_mask must be a bool array (True = real token), got dtype {km.dtype}")
+        if km.shape != (B, S):
             raise ValueError(f"key_mask must be a bool array of shape (B, S) = ({B}, {S}), True for real tokens, "
-                             f"got dtype {km.dtype} shape {km.shape}")
-        bias = _additive(km, "key_mask")[:, None, None, :]  # (B, 1, 1, S)
-    if attn_mask is not None:
-        am = _additive(attn_mask, "attn_mask")
+                             f"got shape {km.shape}")
+        bias = additive_mask("key_mask", km, dtype)[:, None, None, :]  # (B, 1, 1, S)
+    if am is not None:
         shapes = {2: (L, S), 3: (B, L, S), 4: (B, h, L, S)}
         if am.ndim not in shapes or am.shape != shapes[am.ndim]:
             raise ValueError(f"attn_mask must have shape (L, S) = ({L}, {S}), (B, L, S) or (B, num_heads, L, S), "
                              f"got {am.shape}")
+        am = additive_mask("attn_mask", am, dtype)
         am = am[:, None] if am.ndim == 3 else am  # (B, 1, L, S): the same mask for every head
         bias = am if bias is None else bias + am
-    if is_causal:
-        causal = np.where(np.tril(np.ones((L, S), dtype=bool)), 0.0, -np.inf)  # (L, S)
+    if _check_flag("is_causal", is_causal):
+        causal = additive_mask("is_causal", np.tril(np.ones((L, S), dtype=bool)), dtype)  # (L, S)
         bias = causal if bias is None else bias + causal
     return bias
 
 
 def _attend_heads(q, k, v, num_heads, bias):
     """Projected q (B, L, d), k (B, S, d), v (B, S, d) -> concatenated heads (B, L, d) and weights (B, h, L, S)."""
-    q, k, v = (split_heads(t, num_heads) for t in (q, k, v))  # (B, h, L|S, d_h)
-    scores = q @ k.transpose(0, 1, 3, 2) / np.sqrt(q.shape[-1])  # (B, h, L, S): scale by √d_h, not √d
-    if bias is not None:
-        scores = scores + bias
-    weights = masked_softmax(scores)  # (B, h, L, S)
-    return merge_heads(weights @ v), weights  # (B, L, d), (B, h, L, S)
+    q, k, v = (_split_heads(t, num_heads) for t in (q, k, v))  # (B, h, L|S, d_h)
+    d_h = q.shape[-1]
+    heads, weights = _sdpa(q, k, v, bias, 1.0 / math.sqrt(d_h))  # scale by √d_h, not √d
+    return _merge_heads(heads), weights  # (B, L, d), (B, h, L, S)
 
 
 class MultiHeadAttention:
     """Multi-head attention with W_q, W_k, W_v, W_o (stored for x @ W) and biases.
 
-    Called like ``nn.MultiheadAttention(batch_first=True)`` but with True = keep masks.
+    Called like ``nn.MultiheadAttention(batch_first=True)`` but with True = keep masks. Weights are stored in
+    float64 and cast to the dtype of the input at each call.
     See chapter: chapters/attention.md
     """
 
@@ -176,11 +188,14 @@ class MultiHeadAttention:
                  need_weights=True, average_attn_weights=True):
         """(B, L, d), (B, S, kdim), (B, S, vdim) -> ((B, L, d), weights (B, L, S) / (B, h, L, S) or None).
 
-        ``key``/``value`` default to ``query`` (self-attention). Masks: True = keep.
+        ``key``/``value`` default to ``query`` (self-attention). Masks: ``key_mask`` bool (B, S), True = real
+        token; ``attn_mask`` bool (True = keep) or floating (additive); any other dtype raises TypeError. The
+        module computes in the common floating dtype of query, key and value (float32 in → float32 out): its
+        weights are cast to that dtype.
         """
-        xq = check_array("query", query, ndim=3)
-        xk = xq if key is None else check_array("key", key, ndim=3)
-        xv = xk if value is None else check_array("value", value, ndim=3)
+        xq = float_array("query", query, ndim=3)
+        xk = xq if key is None else float_array("key", key, ndim=3)
+        xv = xk if value is None else float_array("value", value, ndim=3)
         B, L, d = xq.shape
         S = xk.shape[1]
         for name, x, want in (("query", xq, self.w_q.shape[0]), ("key", xk, self.w_k.shape[0]),
@@ -189,33 +204,54 @@ class MultiHeadAttention:
                 raise ValueError(f"{name} must have shape (B={B}, length, {want}), got {x.shape}")
         if xv.shape[1] != S:
             raise ValueError(f"key and value must have the same length S, got {xk.shape} and {xv.shape}")
-        bias = attention_bias(B, self.num_heads, L, S, key_mask, attn_mask, bool(is_causal))
-        z = np.zeros(self.embed_dim)
-        b_q, b_k, b_v, b_o = (z if x is None else x for x in (self.b_q, self.b_k, self.b_v, self.b_o))
-        q, k, v = xq @ self.w_q + b_q, xk @ self.w_k + b_k, xv @ self.w_v + b_v  # (B, L|S, d)
-        heads, weights = _attend_heads(q, k, v, self.num_heads, bias)  # (B, L, d), (B, h, L, S)
-        out = heads @ self.w_o + b_o  # (B, L, d)
+        need_weights = _check_flag("need_weights", need_weights)
+        average_attn_weights = _check_flag("average_attn_weights", average_attn_weights)
+        dtype = common_float_dtype(xq, xk, xv)
+        bias = attention_bias(B, self.num_heads, L, S, key_mask, attn_mask, is_causal, dtype=dtype)
+        out, weights = self._forward(xq, xk, xv, bias, dtype)  # (B, L, d), (B, h, L, S)
         if not need_weights:
             return out, None
         return out, (weights.mean(axis=1) if average_attn_weights else weights)
 
+    def _forward(self, xq, xk, xv, bias, dtype):
+        """Project, attend per head, concatenate, project out: -> (B, L, d) and the weights (B, h, L, S)."""
+        w_q, w_k, w_v, w_o, b_q, b_k, b_v, b_o = self._cast(dtype)
+        q, k, v = xq @ w_q + b_q, xk @ w_k + b_k, xv @ w_v + b_v  # (B, L|S, d)
+        heads, weights = _attend_heads(q, k, v, self.num_heads, bias)  # (B, L, d), (B, h, L, S)
+        return heads @ w_o + b_o, weights  # (B, L, d), (B, h, L, S)
+
+    def _cast(self, dtype) -> list:
+        """W_q, W_k, W_v, W_o, b_q, b_k, b_v, b_o in ``dtype`` (zeros for absent biases)."""
+        zero = np.zeros(self.embed_dim, dtype=dtype)
+        weights = [w.astype(dtype, copy=False) for w in (self.w_q, self.w_k, self.w_v, self.w_o)]
+        return weights + [zero if b is None else b.astype(dtype, copy=False)
+                          for b in (self.b_q, self.b_k, self.b_v, self.b_o)]
+
 
 def self_attention_fused(x, w_qkv, b_qkv, w_o, b_o, num_heads, mask=None) -> np.ndarray:
-    """Self-attention with one fused (d, 3d) QKV projection: x (B, L, d) -> (B, L, d). mask: True = keep.
+    """Self-attention with one fused (d, 3d) QKV projection: x (B, L, d) -> (B, L, d).
+
+    ``mask``: bool (True = keep) or floating (additive), (L, L), (B, L, L) or (B, h, L, L); any other dtype
+    raises TypeError. Computes in the floating dtype of ``x`` (float32 in → float32 out; weights cast to it).
 
     See chapter: chapters/attention.md
     """
-    x = check_array("x", x, ndim=3)
+    x = float_array("x", x, ndim=3)
     B, L, d = x.shape
-    w_qkv = check_array("w_qkv", w_qkv, shape=(d, 3 * d))
-    w_o = check_array("w_o", w_o, shape=(d, d))
-    b_qkv = np.zeros(3 * d) if b_qkv is None else check_array("b_qkv", b_qkv, shape=(3 * d,))
-    b_o = np.zeros(d) if b_o is None else check_array("b_o", b_o, shape=(d,))
+    w_qkv = float_array("w_qkv", w_qkv, shape=(d, 3 * d)).astype(x.dtype, copy=False)
+    w_o = float_array("w_o", w_o, shape=(d, d)).astype(x.dtype, copy=False)
+    b_qkv = 0 if b_qkv is None else float_array("b_qkv", b_qkv, shape=(3 * d,)).astype(x.dtype, copy=False)
+    b_o = 0 if b_o is None else float_array("b_o", b_o, shape=(d,)).astype(x.dtype, copy=False)
     h = check_int("num_heads", num_heads, low=1)
     if d % h:
         raise ValueError(f"d ({d}) must be divisible by num_heads ({h})")
+    bias = None if mask is None else attention_bias(B, h, L, L, attn_mask=checked_mask("mask", mask), dtype=x.dtype)
+    return _fused_forward(x, w_qkv, b_qkv, w_o, b_o, h, bias)
+
+
+def _fused_forward(x, w_qkv, b_qkv, w_o, b_o, num_heads, bias):
+    """The computation of :func:`self_attention_fused`: one matmul for Q, K and V, then the heads."""
     qkv = x @ w_qkv + b_qkv  # (B, L, 3d): one matmul for Q, K and V
     q, k, v = np.split(qkv, 3, axis=-1)  # 3 × (B, L, d)
-    bias = None if mask is None else attention_bias(B, h, L, L, attn_mask=mask)
-    heads, _ = _attend_heads(q, k, v, h, bias)  # (B, L, d)
+    heads, _ = _attend_heads(q, k, v, num_heads, bias)  # (B, L, d)
     return heads @ w_o + b_o  # (B, L, d)

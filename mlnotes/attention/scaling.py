@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mlnotes._checks import check_array, check_int
+from mlnotes.attention._arrays import float_array
 
 SCALES = ("none", "sqrt", "linear")
 
@@ -45,14 +46,15 @@ def score_variance(d_k_values, n_samples=4000, seed=0) -> np.ndarray:
 
 
 def softmax_jacobian(p) -> np.ndarray:
-    """Jacobian ∂p_i/∂s_j = p_i(δ_ij − p_j) of softmax at output p: (..., S) -> (..., S, S).
+    """Jacobian ∂p_i/∂s_j = p_i(δ_ij − p_j) of softmax at output p: (..., S) -> (..., S, S), same floating dtype.
 
     See chapter: chapters/attention.md
     """
-    p = check_array("p", p)
+    p = float_array("p", p)
     if p.ndim == 0 or p.shape[-1] == 0:
         raise ValueError(f"p must have shape (..., S) with S >= 1, got {p.shape}")
-    return np.einsum("...i,ij->...ij", p, np.eye(p.shape[-1])) - p[..., :, None] * p[..., None, :]  # (..., S, S)
+    eye = np.eye(p.shape[-1], dtype=p.dtype)  # (S, S)
+    return np.einsum("...i,ij->...ij", p, eye) - p[..., :, None] * p[..., None, :]  # (..., S, S)
 
 
 @dataclass(frozen=True)

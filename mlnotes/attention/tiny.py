@@ -1,4 +1,4 @@
-r"""A tiny attention model that learns to reverse a sequence, trained with torch on CPU in about a second.
+r"""A tiny attention model that learns to reverse a sequence, trained with torch on one CPU thread in seconds.
 
 Input: $L = 8$ tokens from a vocabulary of 10; target: the same tokens reversed, $y_i = x_{L-1-i}$.
 Model (one attention layer, one head, no MLP): token embedding plus the sinusoidal encoding,
@@ -7,7 +7,9 @@ by :func:`mlnotes.attention.core.sdpa_torch`; logits $= aW + b$; cross-entropy; 
 
 Content alone cannot solve the task: output $i$ must copy the token at position $L-1-i$, so the
 learned attention map has to become anti-diagonal, which only the positional encoding makes
-possible (without it, attention would be permutation-equivariant).
+possible (without it, attention would be permutation-equivariant). Reversal is a *fixed* permutation
+$P$: a fixed token-mixing matrix ($y = Px$) expresses it exactly; a convolution, one kernel slid along
+the sequence ($W_{ij} = w_{j-i}$, translation-equivariant), cannot (:func:`reversal_fits`).
 
 Determinism: a private ``torch.Generator`` for the data, ``fork_rng`` + ``manual_seed`` for the
 initial weights, float64, one CPU thread; every op used (embedding, matmul, softmax, Adam) is
@@ -40,6 +42,34 @@ class ReversalResult:
     def anti_diagonal_mass(self) -> float:
         """Mean weight on the anti-diagonal (where output i looks at input L−1−i); 1 would be a perfect copy."""
         return float(np.mean(np.diag(self.attention[:, ::-1])))
+
+
+def reversal_fits(seq_len=8, vocab=10, n_eval=1000, seed=0) -> dict:
+    """The best *fixed* linear maps along the sequence for reversal, fitted by least squares to P.
+
+    ``"token mixing"``: a free (L, L) matrix W, output i = Σ_j W_ij x_j (the fit is P itself);
+    ``"convolution"``: one kernel of width 2L − 1 slid along the zero-padded sequence, W_ij = w[j − i] (the fit
+    is the mean of P along each diagonal). -> {name: (‖W − P‖_F / ‖P‖_F, token accuracy of argmax_v (W X)_iv
+    on ``n_eval`` random one-hot sequences)}.
+
+    See chapter: chapters/attention.md
+    """
+    L = check_int("seq_len", seq_len, low=2)
+    V = check_int("vocab", vocab, low=2)
+    n = check_int("n_eval", n_eval, low=1)
+    rng = np.random.default_rng(check_int("seed", seed, low=0))
+    P = np.eye(L)[::-1]  # (L, L): output i copies input L − 1 − i
+    offset = np.arange(L)[None, :] - np.arange(L)[:, None]  # (L, L): j − i
+    conv = np.zeros((L, L))
+    for o in np.unique(offset):  # W_ij = w[j − i]: least squares sets w[o] to P's mean on diagonal o
+        conv[offset == o] = P[offset == o].mean()
+    x = rng.integers(0, V, (n, L))  # (n, L) random tokens
+    onehot = np.eye(V)[x]  # (n, L, V)
+    fits = {}
+    for name, W in (("token mixing", P), ("convolution", conv)):
+        pred = np.argmax(W @ onehot, axis=-1)  # (n, L): the token each output position reads most
+        fits[name] = (float(np.linalg.norm(W - P) / np.linalg.norm(P)), float(np.mean(pred == x[:, ::-1])))
+    return fits
 
 
 def train_reversal(seq_len=8, vocab=10, d_model=32, steps=250, batch_size=128, lr=1e-2, seed=0,

@@ -30,7 +30,7 @@ def softmax_solution(x):
 
     See chapter: chapters/attention.md
     """
-    x = np.asarray(x, dtype=float)
+    x = np.asarray(x)  # float32 stays float32
     e = np.exp(x - x.max(axis=-1, keepdims=True))  # every exponent ≤ 0: no overflow, no 0/0
     return e / e.sum(axis=-1, keepdims=True)
 
