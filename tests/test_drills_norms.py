@@ -168,3 +168,16 @@ def test_low_precision_answer_gets_a_dtype_note():
     verdict = check_layer_norm(lambda x, gamma, beta, eps=1e-5: layer_norm_solution(x, gamma, beta, eps)
                                .astype(np.float16))
     assert not verdict.passed and "float64" in verdict.message
+
+
+def test_large_offset_case_name_states_the_digits_one_pass_keeps():
+    """The case is named "(mean(x²) − mean(x)² keeps only ~3 of 16 digits)": measured here."""
+    from mlnotes.drills.norms import layer_norm_cases
+
+    name, kw = layer_norm_cases()[-1]
+    assert "keeps only ~3 of 16 digits" in name
+    x = kw["x"]
+    mean = x.mean(-1, keepdims=True)
+    one_pass = (x**2).mean(-1) - mean[:, 0] ** 2
+    rel = np.abs(one_pass / ((x - mean) ** 2).mean(-1) - 1).max()
+    assert round(-np.log10(rel)) == 3

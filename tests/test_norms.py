@@ -39,6 +39,34 @@ def test_constant_column_gives_low_end_and_zero_not_nan():
     np.testing.assert_allclose(mm, MinMaxScaler((-2, 3)).fit_transform(X), atol=1e-15)
 
 
+NEAR_CONSTANT = {  # columns only rounding away from constant, as in issue 11 item 5
+    np.float64: [[1.0, 1 + 1e-15, 1.0], [1e6, 1e6 + 2**-32, 1e6], [0.0, 1e-16, 2e-16], [0.1, 0.1, 0.1],
+                 [0.0, 0.5, 3.0]],
+    np.float32: [[1.0, 1 + 2**-23, 1.0], [1e3, 1e3 + 2**-13, 1e3 + 2**-13], [0.0, 1e-7, 2e-7], [0.1, 0.1, 0.1],
+                 [0.0, 0.5, 3.0]],
+}
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_near_constant_columns_match_sklearn(dtype):
+    """sklearn divides a near-constant column by 1 (min-max: range < 10·eps of the dtype; standardize: σ² within
+    its rounding bound); we do the same (old code: [1, 1+1e-15, 1] standardized to [−0.41, 1.63, −0.41])."""
+    X = np.array(NEAR_CONSTANT[dtype], dtype=dtype).T  # (3, 5)
+    tol = 50 * np.finfo(dtype).eps * np.abs(X).max()  # sklearn leaves x − μ (a few ulps) where we give 0
+    for ours, ref in [(nm.min_max_scale(X), MinMaxScaler().fit_transform(X)),
+                      (nm.standardize(X), StandardScaler().fit_transform(X))]:
+        assert ours.dtype == ref.dtype == dtype
+        np.testing.assert_allclose(ours, ref, rtol=1e-5 if dtype == np.float32 else 1e-12, atol=tol)
+    # min-max: ranges below 10·eps (an absolute threshold) are divided by 1, including the tiny [0, 1e-16, 2e-16];
+    # the 1e6 (1e3) column's range of a few ulps is above it, so both scale it to [0, 1]
+    small = [0, 2, 3]
+    np.testing.assert_array_equal(nm.min_max_scale(X)[:, small], X[:, small] - X[:, small].min(axis=0))
+    np.testing.assert_allclose(nm.min_max_scale(X)[:, 1], [0, 1, 0] if dtype == np.float64 else [0, 1, 1])
+    if dtype == np.float64:  # standardize: σ² at rounding level of μ → exactly 0 (sklearn: a few ulps)
+        np.testing.assert_array_equal(nm.standardize(X)[:, [0, 1, 3]], 0.0)
+        assert np.abs(nm.standardize(X)[:, 2]).max() > 1  # [0, 1e-16, 2e-16] is not constant relative to μ
+
+
 def test_scaled_columns_have_the_promised_range_and_moments():
     X = np.random.default_rng(1).uniform(-3, 900, (40, 3))
     mm, z = nm.min_max_scale(X), nm.standardize(X)
@@ -297,10 +325,39 @@ def test_layer_norm_is_per_token_and_batch_independent():
     np.testing.assert_allclose(full.var(-1), 1 / (1 + 1e-5 / x.var(-1)), rtol=1e-12)
 
 
-def test_layer_norm_float32_input_is_computed_in_float64_close_to_torch_float32():
-    x = np.random.default_rng(16).standard_normal((4, 10)).astype(np.float32)
-    ref = torch.nn.functional.layer_norm(torch.tensor(x), (10,))
-    np.testing.assert_allclose(nm.layer_norm(x, 10), ref.numpy(), rtol=1e-5, atol=1e-5)
+@pytest.mark.parametrize("shape,norm,expected", [
+    ((2, 6, 3, 3), lambda x: nm.batch_norm(x), 6),  # C
+    ((2, 6, 3, 3), lambda x: nm.layer_norm(x, (6, 3, 3)), 2),  # N
+    ((2, 5, 8), lambda x: nm.layer_norm(x, 8), 10),  # tokens (N, T, d): N·T, one per token
+    ((2, 6, 3, 3), nm.instance_norm, 12),  # N·C
+    ((2, 6, 3, 3), lambda x: nm.group_norm(x, 3), 6),  # N·G
+    ((3, 4), lambda x: nm.layer_norm(x, 4), 3),
+], ids=["BatchNorm C", "LayerNorm image N", "LayerNorm tokens N·T", "InstanceNorm N·C", "GroupNorm N·G", "LN rows"])
+def test_statistic_sets_count_the_mean_variance_pairs(shape, norm, expected):
+    x = np.random.default_rng(20).standard_normal(shape)
+    labels = nm.statistic_sets(norm, x)
+    assert labels.shape == x.shape and labels.max() + 1 == expected
+    sizes = np.bincount(labels.ravel())
+    assert np.all(sizes == x.size // expected)  # equal sets
+    mixes = any(set(labels[0].ravel()) & set(labels[i].ravel()) for i in range(1, shape[0]))
+    assert mixes == (expected == shape[1] and norm.__code__.co_names[-1:] == ("batch_norm",))  # only BN mixes
+
+
+def test_statistic_sets_finds_two_value_sets_and_singletons():
+    x = np.random.default_rng(21).standard_normal((3, 4, 2))  # InstanceNorm: sets of 2 values (outputs ±1)
+    assert nm.statistic_sets(nm.instance_norm, x).max() + 1 == 12
+    assert nm.statistic_sets(lambda v: nm.layer_norm(v, 1), x[..., :1]).max() + 1 == 12  # d = 1: y = β, alone
+
+
+def test_cube_figure_counts_agree_with_statistic_sets():
+    from mlnotes.figures import norms as fig
+
+    x = np.random.default_rng(22).standard_normal((fig.CUBE_N, fig.CUBE_C, fig.CUBE_HW))
+    for method, norm in [("BatchNorm", lambda v: nm.batch_norm(v)),
+                         ("LayerNorm", lambda v: nm.layer_norm(v, v.shape[1:])),
+                         ("InstanceNorm", nm.instance_norm), ("GroupNorm", lambda v: nm.group_norm(v, 3))]:
+        count = nm.statistic_sets(norm, x).max() + 1
+        assert fig._stats_text(method, 3).startswith(f"{count} means"), method
 
 
 # -- erratum 11, small batches, padding -----------------------------------------------------------
@@ -336,6 +393,9 @@ def test_erratum_11_notes_running_mean_is_four_times_noisier():
     for r in (torch_noise, notes_noise):
         assert r["measured"] == pytest.approx(r["theory"], rel=0.08)
     assert 3.5 < notes_noise["measured"] / torch_noise["measured"] < 4.5  # theory √(0.9/1.1)/√(0.1/1.9) = 3.94
+    # the module docstring's numbers: 0.23·s for torch, 0.90·s for the notes
+    assert (f"{np.sqrt(0.1 / 1.9):.2f}", f"{np.sqrt(0.9 / 1.1):.2f}") == ("0.23", "0.90")
+    assert "$0.23\\,s$ for torch, $0.90\\,s$ for the notes" in nm.experiments.__doc__
 
 
 def test_ema_update_on_arrays_and_scalars():
@@ -441,3 +501,26 @@ def test_cube_figure_states_the_statistics_count():
     _, texts = _frames(__import__("mlnotes.figures.norms", fromlist=["x"]).draw_norm_axes,
                        dict(method=["GroupNorm"], groups=[3]))
     assert any("12 means, one per (sample, group)" in t for t in texts)
+
+
+# -- the chapter's text (issue 11, item 6) --------------------------------------------------------
+
+def _chapter(name: str) -> str:
+    from pathlib import Path
+
+    return (Path(__file__).resolve().parent.parent / "chapters" / f"{name}.md").read_text(encoding="utf-8")
+
+
+def test_chapter_sends_readers_to_the_transformer_chapter_only_once_it_covers_pre_ln():
+    """The old text said pre-LN vs post-LN "belongs to the Transformer chapter", which was a stub."""
+    text, transformer = _chapter("normalization"), _chapter("transformer")
+    if "Transformer chapter" in text or "ch-transformer" in text:
+        assert "pre-LN" in transformer and "post-LN" in transformer
+    assert "Xiong et al. (2020)" in text  # the reason for pre-LN is cited instead
+
+
+def test_chapter_table_counts_layernorm_statistics_per_token():
+    """The LayerNorm row said N (μ, σ²) pairs; for token inputs (N, T, d) there are N·T (statistic_sets agrees)."""
+    row = next(line for line in _chapter("normalization").splitlines() if line.startswith("| **LayerNorm"))
+    assert "N\\cdot T" in row
+    assert nm.statistic_sets(lambda v: nm.layer_norm(v, 8), np.random.default_rng(23).normal(size=(2, 5, 8))).max() == 9

@@ -16,7 +16,8 @@ CASES = [
     ("min_max NaN", lambda: nm.min_max_scale(NAN), ValueError, "X must contain only finite values"),
     ("min_max empty", lambda: nm.min_max_scale(np.ones((0, 3))), ValueError, "X must have at least one row"),
     ("min_max range order", lambda: nm.min_max_scale(X2, (1, 0)), ValueError, "feature_range must have low < high"),
-    ("min_max range kind", lambda: nm.min_max_scale(X2, "ab"), ValueError, r"feature_range must be a pair"),
+    ("min_max range kind", lambda: nm.min_max_scale(X2, "ab"), TypeError, r"feature_range must be a pair"),
+    ("min_max range length", lambda: nm.min_max_scale(X2, (0, 1, 2)), ValueError, r"feature_range must be a pair"),
     ("min_max range inf", lambda: nm.min_max_scale(X2, (0, np.inf)), ValueError, r"feature_range\[1\] must be finite"),
     ("standardize 3-D", lambda: nm.standardize(np.ones((2, 2, 2))), ValueError, r"X must have 2 dimension\(s\)"),
     ("standardize strings", lambda: nm.standardize([["a", "b"]]), TypeError, "X must be array-like of numbers"),
@@ -75,6 +76,7 @@ CASES = [
     ("gap size one", lambda: nm.bn_train_eval_gap([1, 2]), ValueError, "batch_sizes must be an integer >= 2"),
     ("identity 1-D", lambda: nm.identity_affine_params(np.ones(3)), ValueError, r"x must have shape \(N, C, \*\)"),
     ("padding pair", lambda: nm.padding_pollution(companion=(5,)), ValueError, "companion must be a pair"),
+    ("padding pair kind", lambda: nm.padding_pollution(companion="ab"), TypeError, "companion must be a pair"),
     # vector norms and penalties
     ("norm ord", lambda: nm.vector_norm(np.ones(3), 0.5), ValueError, "ord must be >= 1.0, got 0.5"),
     ("norm ord kind", lambda: nm.vector_norm(np.ones(3), "fro"), TypeError, "ord must be a real number"),
@@ -89,10 +91,64 @@ CASES = [
     ("fig groups", lambda: fig.draw_norm_axes(None, "GroupNorm", 4), ValueError, "groups must divide 6"),
     ("fig batch", lambda: fig.draw_batch_stat_error(None, 3), ValueError, "batch_size must be one of"),
     ("fig scaling", lambda: fig.draw_scaling_gd((None, None), "log"), ValueError, "scaling must be one of"),
+    ("sets norm kind", lambda: nm.statistic_sets("layer_norm", X2), TypeError, "norm must be a function"),
+    ("sets empty", lambda: nm.statistic_sets(nm.batch_norm, np.ones((0, 3))), ValueError, "x must not be empty"),
+]
+
+F32 = np.ones((4, 3), np.float32)
+BOOL = np.ones((4, 3), dtype=bool)
+
+# Arguments whose meaning depends on their type or dtype (issue 11, item 15): each accepts only what it documents.
+DTYPE_CASES = [
+    # data arrays: numbers only; a bool array is a mask in the wrong place (torch refuses it too)
+    ("bn bool x", lambda: nm.batch_norm(BOOL), TypeError, "x must be array-like of numbers .* got a bool array"),
+    ("ln bool x", lambda: nm.layer_norm(BOOL, 3), TypeError, "x must be array-like of numbers .* bool"),
+    ("in bool x", lambda: nm.instance_norm(np.ones((2, 3, 4), bool)), TypeError, "x must be .* bool"),
+    ("gn bool x", lambda: nm.group_norm(np.ones((2, 3, 4), bool), 1), TypeError, "x must be .* bool"),
+    ("bn bool gamma", lambda: nm.batch_norm(X2, np.ones(3, bool), B3), TypeError, "gamma must be .* bool"),
+    ("bn bool running", lambda: nm.batch_norm(X2, running_mean=np.zeros(3, bool), running_var=G3), TypeError,
+     "running_mean must be .* bool"),
+    ("ln bool dy", lambda: nm.layer_norm_backward(BOOL, X2, 3), TypeError, "dy must be .* bool"),
+    ("norm bool x", lambda: nm.vector_norm(np.ones(3, bool)), TypeError, "x must be .* bool"),
+    ("normalize bool x", lambda: nm.l2_normalize(np.ones(3, bool)), TypeError, "x must be .* bool"),
+    ("ema bool", lambda: nm.ema_update(np.zeros(2, bool), np.ones(2)), TypeError, "running must be .* bool"),
+    ("bn complex x", lambda: nm.batch_norm(X2 + 1j), TypeError, "x must be array-like of numbers .* complex128"),
+    ("std complex X", lambda: nm.standardize(X2 + 1j), TypeError, "X must be array-like of numbers .* complex"),
+    ("ln object x", lambda: nm.layer_norm(np.array([[1.0, None]]), 2), TypeError, "x must be array-like of numbers"),
+    ("ln ragged x", lambda: nm.layer_norm([[1.0, 2.0], [3.0]], 2), TypeError, "x must be array-like of numbers"),
+    # switches: bools only ("False" and 0/1 would be read by truthiness)
+    ("bn training int", lambda: nm.batch_norm(X2, training=1), TypeError, "training must be True or False"),
+    ("bn backward training", lambda: nm.batch_norm_backward(X2, X2, training="eval"), TypeError, "training must"),
+    ("layer affine str", lambda: nm.BatchNorm(3, affine="no"), TypeError, "affine must be True or False"),
+    ("layer track int", lambda: nm.BatchNorm(3, track_running_stats=0), TypeError, "track_running_stats must be"),
+    ("layer train str", lambda: nm.BatchNorm(3).train("eval"), TypeError, "mode must be True or False"),
+    ("layer dtype int", lambda: nm.BatchNorm(3, dtype=np.int64), TypeError, "dtype must be a floating dtype"),
+    ("layer dtype junk", lambda: nm.BatchNorm(3, dtype="half-ish"), TypeError, "dtype must be a floating dtype"),
+    ("ema notes str", lambda: nm.ema_update(0.0, 1.0, notes="False"), TypeError, "notes must be True or False"),
+    ("trajectory notes", lambda: nm.running_mean_trajectory([1.0], notes=1), TypeError, "notes must be True"),
+    ("noise notes", lambda: nm.ema_noise(notes="yes"), TypeError, "notes must be True or False"),
+    # int-or-tuple and real arguments: bools and floats are not ints, bools are not reals
+    ("ln shape float", lambda: nm.layer_norm(X2, 3.0), TypeError, "normalized_shape must be an int or a tuple"),
+    ("ln shape bool", lambda: nm.layer_norm(X2, True), TypeError, "normalized_shape must be an integer, got bool"),
+    ("ln shape floats", lambda: nm.layer_norm(X2, np.array([3.0])), TypeError, "normalized_shape must be an integer"),
+    ("gn groups bool", lambda: nm.group_norm(np.ones((2, 6, 3)), True), TypeError, "num_groups must be an integer"),
+    ("bn momentum bool", lambda: nm.batch_norm(X2, momentum=True), TypeError, "momentum must be a real number"),
+    ("bn eps bool", lambda: nm.batch_norm(X2, eps=True), TypeError, "eps must be a real number"),
+    # reals used in the data's dtype must survive it
+    ("bn eps float32", lambda: nm.batch_norm(F32, eps=1e-50), ValueError,
+     "eps = 1e-50 is not a positive finite float32 number.*rounds to 0"),
+    ("ln eps float32", lambda: nm.layer_norm(F32, 3, eps=1e-50), ValueError, "eps = 1e-50 .* float32"),
+    ("ln eps huge", lambda: nm.layer_norm(F32, 3, eps=1e39), ValueError, "eps = 1e\\+39.*overflows"),
+    ("normalize eps float32", lambda: nm.l2_normalize(F32, eps=1e-300), ValueError, "eps = 1e-300 .* float32"),
+    ("min_max range float32", lambda: nm.min_max_scale(F32, (0.0, 1e-50)), ValueError,
+     "feature_range must have low < high in X's dtype float32"),
+    ("min_max range overflow", lambda: nm.min_max_scale(F32, (0.0, 1e39)), ValueError, r"feature_range\[1\] = 1e\+39"),
+    ("l1 lam float32", lambda: nm.l1_penalty(F32, 1e39), ValueError, "lam = 1e\\+39 is not a finite float32"),
+    ("identity eps", lambda: nm.identity_affine_params(F32, eps=1e-50), ValueError, "eps = 1e-50 .* float32"),
 ]
 
 
-@pytest.mark.parametrize("label,call,exc,match", CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("label,call,exc,match", CASES + DTYPE_CASES, ids=[c[0] for c in CASES + DTYPE_CASES])
 def test_bad_input_raises_a_clear_error(label, call, exc, match):
     with pytest.raises(exc, match=match):
         call()

@@ -1,7 +1,8 @@
 """Property-based tests of mlnotes.norms: BatchNorm / LayerNorm / InstanceNorm / GroupNorm forward and backward
 against torch (autograd) on random shapes with constant channels (zero variance), huge offsets and scales, a
-single sample where legal and float32 input; vector norms without overflow or underflow; feature scaling
-against scikit-learn with constant columns."""
+single sample where legal, and float32 input kept float32 (equal to torch float32 up to float32 rounding); vector
+norms without overflow or underflow; feature scaling against scikit-learn with constant and near-constant columns in
+float32 and float64."""
 
 import math
 from fractions import Fraction
@@ -142,18 +143,39 @@ def test_batch_norm_backward_equals_autograd(data, affine):
         assert dg is None and db is None
 
 
+def float32_atol(x32, gamma=None):
+    """What float32 arithmetic can get wrong in y: μ is off by a few ulp32(max|x|) (summed in float32), which x̂
+    divides by √(σ² + ε) ≥ √ε, times |γ|."""
+    g = 1.0 if gamma is None else max(1.0, float(np.abs(gamma).max()))
+    return 1e-5 + 16 * np.finfo(np.float32).eps * float(np.abs(x32).max()) / math.sqrt(EPS) * g
+
+
 @PROPERTIES
-@given(data=st.data())
-def test_batch_norm_float32_input_equals_torch_on_the_same_values(data):
-    """float32 input is computed in float64: equal to torch float64 on the float32 values (even at a 1e6 offset, where
-    torch float32 loses x − μ), and to torch float32 at float32 precision where |x| ≤ 10."""
+@given(data=st.data(), affine=st.booleans())
+def test_float32_batch_and_layer_norm_stay_float32_and_equal_torch_within_float32_rounding(data, affine):
+    """float32 in → float32 out, computed in float32 (issue 11, item 18): equal to torch float32 and to the exact
+    (float64) result on the same float32 values, up to float32 rounding; finite even at a 1e6 offset."""
     x32 = data.draw(nchw(min_per_channel=2), label="x").astype(np.float32)
-    y, _, _ = nm.batch_norm(x32)
-    assert y.dtype == np.float64 and np.all(np.isfinite(y))
-    close(y, F.batch_norm(t(x32), None, None, training=True, eps=EPS).numpy(), x32)
-    if np.abs(x32).max() <= 10:  # ulp32(10)/√ε ≈ 3e-4: the error torch float32 makes in x̂
-        y32 = F.batch_norm(torch.from_numpy(x32), None, None, training=True, eps=EPS).numpy()
-        np.testing.assert_allclose(y, y32, rtol=1e-4, atol=1e-3)
+    C = x32.shape[1]
+    gamma, beta = affine_params(data.draw, C) if affine else (None, None)
+    g32 = None if gamma is None else gamma.astype(np.float32)
+    b32 = None if beta is None else beta.astype(np.float32)
+    tol = float32_atol(x32, gamma)
+    y, rm, rv = nm.batch_norm(x32, g32, b32, np.zeros(C), np.ones(C), eps=EPS)
+    assert y.dtype == rm.dtype == rv.dtype == np.float32 and np.all(np.isfinite(y))
+    t32 = lambda a: None if a is None else torch.from_numpy(a)  # noqa: E731
+    want32 = F.batch_norm(t32(x32), None, None, t32(g32), t32(b32), training=True, eps=EPS).numpy()
+    want64 = F.batch_norm(t(x32), None, None, None if g32 is None else t(g32), None if b32 is None else t(b32),
+                          training=True, eps=EPS).numpy()
+    np.testing.assert_allclose(y, want64, rtol=1e-5, atol=tol)
+    np.testing.assert_allclose(y, want32, rtol=1e-5, atol=2 * tol)
+    shape = x32.shape[1:]  # LayerNorm over (C, *spatial), γ per element
+    gl = None if g32 is None else np.broadcast_to(g32.reshape((C,) + (1,) * (x32.ndim - 2)), shape).copy()
+    bl = None if b32 is None else np.broadcast_to(b32.reshape((C,) + (1,) * (x32.ndim - 2)), shape).copy()
+    yl = nm.layer_norm(x32, shape, gl, bl, eps=EPS)
+    assert yl.dtype == np.float32 and np.all(np.isfinite(yl))
+    np.testing.assert_allclose(yl, F.layer_norm(t32(x32), shape, t32(gl), t32(bl), eps=EPS).numpy(), rtol=1e-5,
+                               atol=2 * tol)
 
 
 # -- LayerNorm, InstanceNorm, GroupNorm -------------------------------------------------------------------------
@@ -355,10 +377,30 @@ def test_standardize_equals_sklearn_and_constant_columns_give_zero(X):
         np.testing.assert_allclose(got[:, ~const].std(0), 1.0, rtol=1e-12 + 1e-14 * cond.max())
 
 
-def test_standardize_near_constant_column_documented_difference():
-    """sklearn treats a column as constant when its variance is below its rounding bound (~(n·ulp(mean))²) and
-    divides it by 1, leaving the few-ulp residue x − μ; we treat only exactly constant columns so, and standardize
-    the few-ulp spread like any other."""
-    X = 1e6 + np.array([[0.0], [2.0**-30], [0.0], [2.0**-30]])  # spread 9.3e-10, 8 ulps of 1e6
-    assert np.abs(StandardScaler().fit_transform(X)).max() < 1e-9
-    np.testing.assert_allclose(nm.standardize(X).ravel(), [-1, 1, -1, 1], rtol=1e-12)
+@PROPERTIES
+@given(dtype=st.sampled_from([np.float64, np.float32]), n=st.integers(2, 8),
+       center=st.sampled_from([1.0, -3.0, 1e-12, 1e3, 1e6]), data=st.data())
+def test_near_constant_columns_follow_sklearns_rules(dtype, n, center, data):
+    """Columns a few ulps wide at any magnitude (issue 11, item 5). Standardize: sklearn's rule (σ² within its
+    float64 rounding bound → divide by 1) and sklearn's outputs, up to the few-ulp residue x − μ it leaves where we
+    give 0. Min-max: a range below 10·eps of the dtype (absolute) is divided by 1, as in sklearn; a wider one is
+    scaled exactly (sklearn's X·scale + min loses those digits, so it is compared with exact arithmetic)."""
+    ulps = data.draw(hnp.arrays(np.int64, (n, 3), elements=st.integers(0, 6)), label="ulps")
+    X = np.full((n, 3), center, dtype=dtype)
+    for _ in range(6):  # entry (i, j) moves up by ulps[i, j] ulps
+        X = np.where(ulps > 0, np.nextafter(X, dtype(np.inf)), X)
+        ulps = ulps - 1
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    tol = 50 * np.finfo(dtype).eps * np.abs(X).max()
+    z, z_ref = nm.standardize(X), StandardScaler().fit_transform(X)
+    assert z.dtype == z_ref.dtype == dtype and np.all(np.isfinite(z))
+    np.testing.assert_allclose(z, z_ref, rtol=rtol, atol=tol)
+    mm = nm.min_max_scale(X)
+    assert mm.dtype == dtype
+    small = np.ptp(X, axis=0) < 10 * np.finfo(dtype).eps
+    np.testing.assert_array_equal(mm[:, small], X[:, small] - X[:, small].min(axis=0))
+    np.testing.assert_allclose(mm[:, small], MinMaxScaler().fit_transform(X)[:, small], rtol=0, atol=tol)
+    for j in np.flatnonzero(~small):
+        lo, rg = Fraction(float(X[:, j].min())), Fraction(float(np.ptp(X[:, j])))
+        np.testing.assert_allclose(mm[:, j], [float((Fraction(float(v)) - lo) / rg) for v in X[:, j]], rtol=rtol,
+                                   atol=rtol)

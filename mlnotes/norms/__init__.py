@@ -6,12 +6,16 @@ $S$ of values sharing $\mu_S, \sigma_S^2$ for an input $(N, C, H, W)$:
 BatchNorm — one channel over $(N, H, W)$; LayerNorm — one sample over $(C, H, W)$;
 InstanceNorm — one $(n, c)$ over $(H, W)$; GroupNorm — one sample over a group of $C/G$ channels and $(H, W)$.
 
+Every public function keeps the floating dtype of its data (float32 in → float32 out, computed in
+float32 like torch's float32 kernels; integers → float64); see :mod:`mlnotes.norms.core`.
+
 See chapter: chapters/normalization.md
 """
 
 from mlnotes.norms.batchnorm import BatchNorm, batch_norm, batch_norm_backward
 from mlnotes.norms.experiments import (BATCH_SIZES, batch_stat_error, bn_train_eval_gap, ema_noise, ema_update,
-                                       identity_affine_params, padding_pollution, running_mean_trajectory)
+                                       identity_affine_params, padding_pollution, running_mean_trajectory,
+                                       statistic_sets)
 from mlnotes.norms.layers import (group_norm, group_norm_backward, instance_norm, instance_norm_backward, layer_norm,
                                   layer_norm_backward)
 from mlnotes.norms.scaling import (SCALINGS, GDRun, gd_linear_regression, min_max_scale, scaling_data,
@@ -24,6 +28,6 @@ __all__ = [
     "layer_norm", "layer_norm_backward", "instance_norm", "instance_norm_backward", "group_norm",
     "group_norm_backward",
     "ema_update", "running_mean_trajectory", "ema_noise", "batch_stat_error", "bn_train_eval_gap", "BATCH_SIZES",
-    "identity_affine_params", "padding_pollution",
+    "identity_affine_params", "padding_pollution", "statistic_sets",
     "vector_norm", "l2_normalize", "l1_penalty", "l2_penalty",
 ]

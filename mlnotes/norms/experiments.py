@@ -5,7 +5,7 @@ $p = 0.1$: the new batch then gets weight $0.9$. PyTorch's ``momentum=0.1`` mean
 $\bar\mu \leftarrow 0.9\,\bar\mu + 0.1\,\mu_t$. From $\bar\mu_0 = 0$ and a constant batch mean $\mu$:
 $$\text{torch: } \bar\mu_k = \mu\,(1-0.9^k),\qquad \text{notes: } \bar\mu_k = \mu\,(1-0.1^k).$$
 At steady state, with batch means of standard deviation $s$, an EMA with new-batch weight $\alpha$
-has standard deviation $s\sqrt{\alpha/(2-\alpha)}$: $0.23\,s$ for torch, $0.91\,s$ for the notes — the
+has standard deviation $s\sqrt{\alpha/(2-\alpha)}$: $0.23\,s$ for torch, $0.90\,s$ for the notes — the
 notes' running mean is almost just the last batch mean.
 
 **Small batches.** For a batch of $B$ draws from $\mathcal N(\mu, \sigma^2)$:
@@ -14,6 +14,14 @@ $\mathbb E|\mu_B-\mu|/\sigma = \sqrt{2/(\pi B)}$; the biased variance of one val
 **γ and β can undo the normalization:** with $\gamma = \sqrt{\sigma_B^2+\epsilon}$ and $\beta = \mu_B$,
 train-mode BatchNorm returns its input.
 
+**Which entries share statistics** (:func:`statistic_sets`): entry $j$ and entry $i$ are in the same set
+$S$ when pushing $x_j$ far up or far down changes $y_i$; the number of sets is the number of
+$(\mu, \sigma^2)$ pairs.
+
+The functions that take data keep its floating dtype (float32 in → float32 out); the simulations
+that make their own data (``ema_noise``, ``batch_stat_error``, ``bn_train_eval_gap``,
+``padding_pollution``) work in float64.
+
 See chapter: chapters/normalization.md
 """
 
@@ -21,9 +29,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from mlnotes._checks import check_array, check_int, check_real
+from mlnotes._checks import check_int, check_real
 from mlnotes.norms.batchnorm import BatchNorm
-from mlnotes.norms.core import check_eps, standardize_over
+from mlnotes.norms.core import as_float, check_eps, check_flag, standardize_over
 
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256)
 
@@ -31,26 +39,30 @@ BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256)
 def ema_update(running, batch, momentum=0.1, *, notes=False):
     """One running-statistic update: torch (1−m)·running + m·batch, or the notes' p·running + (1−p)·batch (p = m).
 
-    Works elementwise on floats or arrays. See chapter: chapters/normalization.md
+    Works elementwise on floats or arrays, in the floating dtype of ``running`` (the state being updated;
+    ``batch`` is cast to it); a 0-d result is returned as a numpy scalar (a float for float64).
+    ``notes`` must be a bool. See chapter: chapters/normalization.md
     """
     m = check_real("momentum", momentum, low=0.0, high=1.0)
-    running, batch = check_array("running", running), check_array("batch", batch)
+    notes = check_flag("notes", notes)
+    running = as_float("running", running)
+    batch = as_float("batch", batch, like=running)
     new = m * running + (1 - m) * batch if notes else (1 - m) * running + m * batch
-    return float(new) if new.ndim == 0 else new
+    return new[()] if new.ndim == 0 else new
 
 
 def running_mean_trajectory(batch_means, momentum=0.1, *, notes=False, init=0.0) -> np.ndarray:
-    """Running mean after each of the T batch means (T,), starting from init: shape (T+1,).
+    """Running mean after each of the T batch means (T,), starting from init: shape (T+1,), batch_means' dtype.
 
     See chapter: chapters/normalization.md
     """
-    means = check_array("batch_means", batch_means, ndim=1)
+    means = as_float("batch_means", batch_means, ndim=1)
     m = check_real("momentum", momentum, low=0.0, high=1.0)
-    w = 1 - m if notes else m  # the weight of the new batch
-    r = [check_real("init", init)]
-    for mu in means.tolist():
-        r.append((1 - w) * r[-1] + w * mu)  # same as ema_update, without re-checking each float
-    return np.array(r)
+    w = means.dtype.type(1 - m if check_flag("notes", notes) else m)  # the weight of the new batch
+    r = [means.dtype.type(check_real("init", init))]
+    for mu in means:
+        r.append((1 - w) * r[-1] + w * mu)  # same as ema_update, without re-checking each value
+    return np.array(r, dtype=means.dtype)
 
 
 def ema_noise(momentum=0.1, *, notes=False, batch_size: int = 16, steps: int = 20000, seed: int = 0) -> dict:
@@ -59,6 +71,7 @@ def ema_noise(momentum=0.1, *, notes=False, batch_size: int = 16, steps: int = 2
     α is the new-batch weight (m for torch, 1 − p for the notes). See chapter: chapters/normalization.md
     """
     m = check_real("momentum", momentum, low=0.0, high=1.0)
+    notes = check_flag("notes", notes)
     b = check_int("batch_size", batch_size, low=1)
     steps = check_int("steps", steps, low=200)
     rng = np.random.default_rng(check_int("seed", seed, low=0))
@@ -127,14 +140,53 @@ def _check_sizes(batch_sizes, low: int) -> tuple:
 def identity_affine_params(x, eps: float = 1e-5):
     """γ = √(σ²_B + eps), β = μ_B per channel of x (N, C, *): with them train-mode BatchNorm returns x; (C,), (C,).
 
-    See chapter: chapters/normalization.md
+    In x's floating dtype. See chapter: chapters/normalization.md
     """
-    x = check_array("x", x)
+    x = as_float("x", x)
     if x.ndim < 2 or x.size == 0:
         raise ValueError(f"x must have shape (N, C, *) and not be empty, got {x.shape}")
     axes = (0,) + tuple(range(2, x.ndim))
-    _, mean, var = standardize_over(x, axes, check_eps(eps))
+    eps = check_eps(eps, x.dtype)
+    _, mean, var = standardize_over(x, axes, eps)
     return np.sqrt(var.ravel() + eps), mean.ravel()
+
+
+def statistic_sets(norm, x) -> np.ndarray:
+    """Which entries of x share one mean and variance under ``norm``: an int array like x, one label per set S.
+
+    ``norm(x)`` returns y (or a tuple whose first item is y, as :func:`batch_norm`). Entry j joins the set of
+    every entry whose output moves when x_j alone is pushed far above, or far below, every other value (one of
+    the two pushes reorders j with each member of its set, which moves even a two-value set's ±1 outputs), so
+    the sets are found from the computation itself, not from a table; ``labels.max() + 1`` is the number of
+    (μ, σ²) pairs. x needs a spread in every set (a constant set gives x̂ = 0 whatever the push).
+    See chapter: chapters/normalization.md
+    """
+    if not callable(norm):
+        raise TypeError(f"norm must be a function such as layer_norm, got {type(norm).__name__}")
+    x = as_float("x", x)
+    if x.size == 0:
+        raise ValueError(f"x must not be empty, got shape {x.shape}")
+
+    def run(v):
+        out = norm(v)
+        return np.asarray(out[0] if isinstance(out, tuple) else out, dtype=np.float64).ravel()
+
+    base, flat = run(x), x.ravel()
+    push = 4 * (np.abs(flat).max() + 1)  # beyond every other value, far above rounding
+    labels = np.full(x.size, -1)
+    for j in range(x.size):
+        if labels[j] >= 0:
+            continue
+        moved = np.zeros(x.size, dtype=bool)
+        for sign in (1, -1):
+            pushed = flat.copy()
+            pushed[j] += sign * push
+            moved |= np.abs(run(pushed.reshape(x.shape)) - base) > 1e-4 * (1 + np.abs(base))
+        moved[j] = True
+        if np.any(labels[moved] >= 0):
+            raise ValueError("norm does not split x into disjoint sets (an entry moved two sets)")
+        labels[moved] = labels.max() + 1
+    return labels.reshape(x.shape)
 
 
 def padding_pollution(d: int = 8, short: int = 4, companion: tuple = (5, 40), seed: int = 0) -> dict:
@@ -147,7 +199,9 @@ def padding_pollution(d: int = 8, short: int = 4, companion: tuple = (5, 40), se
     plus the padding fraction of each batch. See chapter: chapters/normalization.md
     """
     d, short = check_int("d", d, low=2), check_int("short", short, low=1)
-    if not isinstance(companion, (tuple, list)) or len(companion) != 2:
+    if not isinstance(companion, (tuple, list)):
+        raise TypeError(f"companion must be a pair of lengths, got {type(companion).__name__}")
+    if len(companion) != 2:
         raise ValueError(f"companion must be a pair of lengths, got {companion!r}")
     lengths = [check_int("companion", n, low=1) for n in companion]
     rng = np.random.default_rng(check_int("seed", seed, low=0))

@@ -24,14 +24,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from mlnotes._checks import check_array, check_int
-from mlnotes.norms.core import (affine, channel_view, check_affine, check_channels_input, check_eps,
+from mlnotes._checks import check_int
+from mlnotes.norms.core import (affine, as_float, channel_view, check_affine, check_channels_input, check_eps,
                                 standardize_over, standardize_over_backward)
 
 
 def _normalized_shape(x: np.ndarray, normalized_shape) -> tuple:
-    """normalized_shape as a tuple equal to the last k dims of x."""
-    shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else normalized_shape
+    """normalized_shape (an int d, meaning (d,), or a sequence of ints) as a tuple equal to the last k dims of x."""
+    shape = normalized_shape
+    if isinstance(shape, (int, np.integer)) or (isinstance(shape, np.ndarray) and shape.ndim == 0):
+        shape = (shape.item() if isinstance(shape, np.ndarray) else shape,)
     if isinstance(shape, (str, bytes)) or not hasattr(shape, "__len__"):
         raise TypeError(f"normalized_shape must be an int or a tuple of ints, got {type(normalized_shape).__name__}")
     shape = tuple(check_int("normalized_shape", d, low=1) for d in shape)
@@ -41,33 +43,40 @@ def _normalized_shape(x: np.ndarray, normalized_shape) -> tuple:
 
 
 def _check_layer_norm(x, normalized_shape, eps):
-    x = check_array("x", x)
+    x = as_float("x", x)
     if x.size == 0:
         raise ValueError(f"x must not be empty, got shape {x.shape}")
     shape = _normalized_shape(x, normalized_shape)
-    return x, shape, tuple(range(x.ndim - len(shape), x.ndim)), check_eps(eps)
+    return x, shape, tuple(range(x.ndim - len(shape), x.ndim)), check_eps(eps, x.dtype)
 
 
 def layer_norm(x, normalized_shape, gamma=None, beta=None, eps=1e-5) -> np.ndarray:
     """LayerNorm of x (*, *normalized_shape) over its last dims; γ, β of shape normalized_shape; y like x.
 
-    Same as ``torch.nn.functional.layer_norm(x, normalized_shape, gamma, beta, eps)``.
+    Same as ``torch.nn.functional.layer_norm(x, normalized_shape, gamma, beta, eps)``. y has x's floating
+    dtype (float32 in → float32 out; integers → float64); γ and β are cast to it. ``normalized_shape`` is an
+    int d (meaning (d,)) or a tuple of ints; anything else (a float, a bool, a string) raises TypeError.
     See chapter: chapters/normalization.md
     """
     x, shape, axes, eps = _check_layer_norm(x, normalized_shape, eps)
-    gamma, beta = check_affine(gamma, beta, shape)
+    gamma, beta = check_affine(gamma, beta, shape, like=x)
+    return _layer_norm(x, axes, gamma, beta, eps)
+
+
+def _layer_norm(x, axes, gamma, beta, eps):
+    """The computation of :func:`layer_norm`: standardize each sample (each token) over ``axes``, the last dims."""
     x_hat, _, _ = standardize_over(x, axes, eps)  # (*, *D): one μ, σ² per sample (per token)
-    return affine(x_hat, gamma, beta, lambda p: p)  # γ, β broadcast over the leading dims
+    return affine(x_hat, gamma, beta, lambda p: p)  # γ, β of shape D broadcast over the leading dims
 
 
 def layer_norm_backward(dy, x, normalized_shape, gamma=None, eps=1e-5):
     """Gradients of LayerNorm: (dx like x, dgamma and dbeta of shape normalized_shape, or None without affine).
 
-    See chapter: chapters/normalization.md
+    Computed in x's floating dtype (dy and γ are cast to it). See chapter: chapters/normalization.md
     """
     x, shape, axes, eps = _check_layer_norm(x, normalized_shape, eps)
-    gamma = None if gamma is None else check_array("gamma", gamma, shape=shape)
-    dy = check_array("dy", dy, shape=x.shape)
+    gamma = None if gamma is None else as_float("gamma", gamma, like=x, shape=shape)
+    dy = as_float("dy", dy, like=x, shape=x.shape)
     x_hat, _, var = standardize_over(x, axes, eps)
     dx = standardize_over_backward(dy if gamma is None else dy * gamma, x_hat, var, axes, eps)
     if gamma is None:
@@ -80,17 +89,17 @@ def _check_instance_norm(x, eps):
     x = check_channels_input(x, min_ndim=3)
     if x[0, 0].size < 2:
         raise ValueError(f"x needs more than 1 spatial element per (sample, channel), got shape {x.shape}")
-    return x, tuple(range(2, x.ndim)), check_eps(eps)
+    return x, tuple(range(2, x.ndim)), check_eps(eps, x.dtype)
 
 
 def instance_norm(x, gamma=None, beta=None, eps=1e-5) -> np.ndarray:
     """InstanceNorm of x (N, C, *spatial) over the spatial dims of each (n, c); γ, β (C,) optional; y like x.
 
-    Same as ``nn.InstanceNorm2d(C, affine=...)`` on (N, C, H, W) (no running statistics).
-    See chapter: chapters/normalization.md
+    Same as ``nn.InstanceNorm2d(C, affine=...)`` on (N, C, H, W) (no running statistics). y has x's floating
+    dtype; γ and β are cast to it. See chapter: chapters/normalization.md
     """
     x, axes, eps = _check_instance_norm(x, eps)
-    gamma, beta = check_affine(gamma, beta, (x.shape[1],))
+    gamma, beta = check_affine(gamma, beta, (x.shape[1],), like=x)
     x_hat, _, _ = standardize_over(x, axes, eps)  # (N, C, *): one μ, σ² per (n, c)
     return affine(x_hat, gamma, beta, lambda p: channel_view(p, x.ndim))
 
@@ -98,11 +107,11 @@ def instance_norm(x, gamma=None, beta=None, eps=1e-5) -> np.ndarray:
 def instance_norm_backward(dy, x, gamma=None, eps=1e-5):
     """Gradients of InstanceNorm: (dx like x, dgamma (C,), dbeta (C,)); None without affine.
 
-    See chapter: chapters/normalization.md
+    Computed in x's floating dtype. See chapter: chapters/normalization.md
     """
     x, axes, eps = _check_instance_norm(x, eps)
-    gamma = None if gamma is None else check_array("gamma", gamma, shape=(x.shape[1],))
-    dy = check_array("dy", dy, shape=x.shape)
+    gamma = None if gamma is None else as_float("gamma", gamma, like=x, shape=(x.shape[1],))
+    dy = as_float("dy", dy, like=x, shape=x.shape)
     x_hat, _, var = standardize_over(x, axes, eps)
     dx = standardize_over_backward(dy if gamma is None else dy * channel_view(gamma, x.ndim), x_hat, var, axes, eps)
     if gamma is None:
@@ -116,31 +125,36 @@ def _check_group_norm(x, num_groups, eps):
     g = check_int("num_groups", num_groups, low=1)
     if x.shape[1] % g:
         raise ValueError(f"num_groups must divide the number of channels {x.shape[1]}, got {g}")
-    return x, g, check_eps(eps)
+    return x, g, check_eps(eps, x.dtype)
 
 
 def group_norm(x, num_groups, gamma=None, beta=None, eps=1e-5) -> np.ndarray:
     """GroupNorm of x (N, C, *) with C/num_groups channels per group; γ, β (C,) per channel; y like x.
 
     Same as ``nn.GroupNorm(num_groups, C)``; a group holding one value gives x̂ = 0 (y = β), as torch does for N > 1
-    (torch raises for N = 1 there).
+    (torch raises for N = 1 there). y has x's floating dtype; γ and β are cast to it.
     See chapter: chapters/normalization.md
     """
     x, g, eps = _check_group_norm(x, num_groups, eps)
-    gamma, beta = check_affine(gamma, beta, (x.shape[1],))
-    xg = x.reshape(x.shape[0], g, -1)  # (N, G, C/G · prod(spatial))
-    x_hat = standardize_over(xg, (2,), eps)[0].reshape(x.shape)  # (N, C, *)
+    gamma, beta = check_affine(gamma, beta, (x.shape[1],), like=x)
+    return _group_norm(x, g, gamma, beta, eps)
+
+
+def _group_norm(x, num_groups, gamma, beta, eps):
+    """The computation of :func:`group_norm`: standardize each (sample, group of C/G channels); γ, β per channel."""
+    xg = x.reshape(x.shape[0], num_groups, -1)  # (N, G, C/G · prod(spatial))
+    x_hat = standardize_over(xg, (2,), eps)[0].reshape(x.shape)  # (N, C, *): one μ, σ² per (n, group)
     return affine(x_hat, gamma, beta, lambda p: channel_view(p, x.ndim))
 
 
 def group_norm_backward(dy, x, num_groups, gamma=None, eps=1e-5):
     """Gradients of GroupNorm: (dx like x, dgamma (C,), dbeta (C,)); None without affine.
 
-    See chapter: chapters/normalization.md
+    Computed in x's floating dtype. See chapter: chapters/normalization.md
     """
     x, g, eps = _check_group_norm(x, num_groups, eps)
-    gamma = None if gamma is None else check_array("gamma", gamma, shape=(x.shape[1],))
-    dy = check_array("dy", dy, shape=x.shape)
+    gamma = None if gamma is None else as_float("gamma", gamma, like=x, shape=(x.shape[1],))
+    dy = as_float("dy", dy, like=x, shape=x.shape)
     xg = x.reshape(x.shape[0], g, -1)  # (N, G, M)
     x_hat, _, var = standardize_over(xg, (2,), eps)  # (N, G, M)
     g_hat = dy if gamma is None else dy * channel_view(gamma, x.ndim)  # ∂L/∂x̂, (N, C, *)
