@@ -67,6 +67,16 @@ def test_information_gain_is_between_zero_and_the_parent_impurity(y, data, crite
         assert ratio == 0.0
 
 
+@PROPERTIES
+@given(p=proba())
+def test_float32_impurities_stay_float32_and_match_float64(p):
+    p32 = p.astype(np.float32)
+    for f in (entropy, gini, misclassification):
+        out = f(p32)
+        assert out.dtype == np.float32
+        np.testing.assert_allclose(out, f(p), rtol=1e-5, atol=1e-6)
+
+
 # -- sigmoid and log loss (gradient boosting) --------------------------------------------------------------------
 LOGITS = st.one_of(st.floats(-1e4, 1e4), st.sampled_from([-1e4, 1e4, -745.0, 745.0, 0.0]))
 
@@ -82,6 +92,10 @@ def test_sigmoid_and_log_loss_equal_torch_at_huge_logits(z, y):
     tail = z < -40  # σ(z) = e^z / (1 + e^z) ≈ e^z there, relative error e^z
     np.testing.assert_allclose(s[tail], np.exp(z[tail]), rtol=1e-15, atol=0)
     np.testing.assert_allclose(sigmoid(-z), 1 - s, rtol=1e-12, atol=1e-16)  # σ(−z) = 1 − σ(z)
+    z32 = z.astype(np.float32)  # float32 in, float32 out, equal to torch's float32 sigmoid
+    s32 = sigmoid(z32)
+    assert s32.dtype == np.float32
+    np.testing.assert_allclose(s32, torch.sigmoid(torch.from_numpy(z32)).numpy(), rtol=1e-6, atol=1e-38)
     labels = y.draw(hnp.arrays(np.float64, len(z), elements=st.sampled_from([0.0, 1.0])), label="labels")
     want = F.binary_cross_entropy_with_logits(torch.from_numpy(z), torch.from_numpy(labels)).item()
     got = log_loss(labels, z)

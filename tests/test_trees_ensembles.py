@@ -104,6 +104,34 @@ def test_adaboost_upweights_mistakes():
     np.testing.assert_allclose(w[wrong][0] / w[~wrong][0], (1 - err) / err, rtol=1e-12)
 
 
+@pytest.mark.parametrize("name,K", [("breast_cancer", 2), ("iris", 3), ("wine", 3)])
+def test_adaboost_mistakes_hold_k_minus_one_over_k_of_the_weight(name, K):
+    """Issue 11 item 10: after a SAMME update the mistakes hold (K − 1)/K of the weight (1/2 only for K = 2),
+    and a mistake weighs e^α = (K − 1)(1 − ε)/ε times a correct sample."""
+    Xtr, _, ytr, _ = split(name)
+    model = AdaBoost(2, random_state=0).fit(Xtr, ytr)
+    assert len(model.classes_) == K
+    wrong = model.estimators_[0].predict(Xtr) != ytr
+    w, err, alpha = model.weights_[0], model.errors_[0], model.alphas_[0]
+    np.testing.assert_allclose(w[wrong].sum(), (K - 1) / K, rtol=1e-12)
+    np.testing.assert_allclose(w[wrong][0] / w[~wrong][0], np.exp(alpha), rtol=1e-12)
+    np.testing.assert_allclose(np.exp(alpha), (K - 1) * (1 - err) / err, rtol=1e-12)
+    if K > 2:
+        assert not np.isclose(w[wrong].sum(), 0.5)
+
+
+def test_discrete_adaboost_ratio_is_e_to_two_alpha():
+    """With the textbook α = ½ ln((1 − ε)/ε), a mistake weighs e^{2α} (not e^α) times a correct sample."""
+    Xtr, _, ytr, _ = split("breast_cancer")
+    model = AdaBoost(3, variant="discrete", random_state=0).fit(Xtr, ytr)
+    wrong = model.estimators_[0].predict(Xtr) != ytr
+    w, alpha = model.weights_[0], model.alphas_[0]
+    ratio = w[wrong][0] / w[~wrong][0]
+    np.testing.assert_allclose(ratio, np.exp(2 * alpha), rtol=1e-12)
+    assert not np.isclose(ratio, np.exp(alpha))
+    np.testing.assert_allclose(w[wrong].sum(), 0.5, rtol=1e-12)
+
+
 # -- gradient boosting ------------------------------------------------------------------------
 def test_gbdt_regression_equals_sklearn():
     Xtr, Xte, ytr, yte = split("diabetes")
@@ -211,6 +239,12 @@ def test_boosting_curves_shapes_and_shape_of_overfitting():
 def test_bias_variance_of_tree_ensembles():
     res = bias_variance()
     deep, bag, stumps = res["deep tree"], res["bagged trees"], res["boosted stumps"]
+    assert stumps["bias2_by_round"].shape == stumps["variance_by_round"].shape == (100,)
+    np.testing.assert_allclose(stumps["bias2_by_round"][-1], stumps["bias2"], rtol=1e-12)  # the last round
+    np.testing.assert_allclose(stumps["variance_by_round"][-1], stumps["variance"], rtol=1e-12)
+    assert np.all(np.diff(stumps["bias2_by_round"]) < 0)  # each round lowers the bias ...
+    assert stumps["variance_by_round"][99] > stumps["variance_by_round"][49] > stumps["variance_by_round"][24]
+    assert "bias2_by_round" not in deep and deep["n_replicates"] == 20
     assert bag["variance"] < 0.7 * deep["variance"]  # bagging cuts variance
     assert bag["bias2"] < 2 * deep["bias2"] + 0.005  # ... not bias
     assert stumps["bias2"] > 5 * deep["bias2"]  # additive stumps are biased on a wavy target
@@ -226,7 +260,22 @@ def test_robust_losses_resist_outliers_in_the_targets():
     np.testing.assert_allclose(squared["y"][squared["outlier"]] - clean["y"][squared["outlier"]], 6.0)
     assert clean["mse"] < 0.1 and squared["mse"] > 10 * clean["mse"]  # squared loss chases them
     assert absolute["mse"] < 0.1 and huber["mse"] < 0.5 * squared["mse"]
+    assert squared["lift"].shape == (4,) and np.all(squared["lift"] > 4) and clean["lift"].shape == (0,)
+    assert np.all(np.abs(absolute["lift"]) < squared["lift"] / 4)  # the absolute loss is pulled far less
     with pytest.raises(ValueError, match="loss must be one of"):
         robust_loss_fit("hinge", 4)
     with pytest.raises(ValueError, match="n_outliers must be an integer"):
         robust_loss_fit("huber", 200)
+
+
+def test_criterion_agreement_and_onehot_depth():
+    from mlnotes.trees import criterion_agreement, onehot_depth
+
+    agree = criterion_agreement(n_datasets=40)
+    assert agree["n_datasets"] == 40 and 0 < agree["agreement"] <= agree["same_feature"] <= 1
+    assert 0.5 < agree["kept"] <= 1
+    res = onehot_depth(n_categories=8, n_per_category=5, max_depth=2)
+    oh, ordered = res["one-hot"], res["codes sorted by target mean"]
+    assert ordered["depth"] == 1 and ordered["leaves"] == 2 and ordered["acc_at_max_depth"] == 1.0
+    assert oh["leaves"] == oh["depth"] + 1 >= 4  # a chain: one value peeled off per level
+    assert all(r["train_acc"] == 1.0 for r in res.values())

@@ -3,15 +3,19 @@
 import numpy as np
 import pytest
 
+from fractions import Fraction
+
 from mlnotes.trees import (C45, ID3, AdaBoost, CARTClassifier, CARTRegressor, GBDTClassifier, GBDTRegressor,
                            RandomForestClassifier, XGBoost, XGBTree, bias_variance, boosting_curves, cart_vs_sklearn,
-                           cost_complexity_path, discrete_alpha, entropy, gini, impurity, information_gain,
-                           leaf_weight, melons, moons, prune_tree, samme_alpha, split_gain, structure_score, wave)
+                           cost_complexity_path, criterion_agreement, discrete_alpha, entropy, error_upper_bound, gini,
+                           impurity, information_gain, leaf_weight, melons, moons, onehot_depth, prune_tree,
+                           samme_alpha, sigmoid, split_gain, structure_score, wave)
 
 X4 = np.random.default_rng(0).normal(size=(30, 4))
 Y3 = np.arange(30) % 3
 Y2 = np.arange(30) % 2
 MX, MY, _ = melons()
+CX, CY, _ = melons(continuous=True)
 FITTED = CARTClassifier(max_depth=2).fit(X4, Y3)
 ID3_FITTED = ID3().fit(MX, MY)
 X_NAN = X4.copy()
@@ -55,7 +59,42 @@ CASES = [
      "min_impurity_decrease must be >= 0"),
     ("CART ccp", lambda: CARTClassifier(ccp_alpha=-0.1), ValueError, "ccp_alpha must be >= 0"),
     ("CART seed", lambda: CARTClassifier(random_state=-1), ValueError, "random_state must be an integer in"),
-    ("CART seed type", lambda: CARTClassifier(random_state=1.5), TypeError, "random_state must be an integer"),
+    ("CART seed type", lambda: CARTClassifier(random_state=1.5), TypeError,
+     "random_state must be None, an int or a numpy RandomState, got float"),
+    # dtype-dependent arguments accept only their documented kinds (int count vs float fraction, mask vs indices)
+    ("CART seed bool", lambda: CARTClassifier(random_state=True), TypeError, "random_state must be None, an int"),
+    ("forest seed bool", lambda: RandomForestClassifier(3, random_state=True), TypeError,
+     "random_state must be None, an int"),
+    ("forest seed float", lambda: RandomForestClassifier(3, random_state=0.5), TypeError, "got float 0.5"),
+    ("ada seed bool", lambda: AdaBoost(random_state=False), TypeError, "random_state must be None, an int"),
+    ("gbdt seed RandomState", lambda: GBDTRegressor(random_state=np.random.RandomState(0)), TypeError,
+     "random_state must be None or an int"),
+    ("CART max_features bool", lambda: CARTClassifier(max_features=True), TypeError,
+     r"max_features must be None, 'sqrt', 'log2', an int \(a count\) or a float"),
+    ("CART max_features digits", lambda: CARTClassifier(max_features="3"), ValueError, "got '3'"),
+    ("CART max_features list", lambda: CARTClassifier(max_features=[1, 2]), TypeError, "got list"),
+    ("forest max_features Fraction", lambda: RandomForestClassifier(3, max_features=Fraction(1, 2)), TypeError,
+     "got Fraction"),
+    ("CART leaf fraction", lambda: CARTClassifier(min_samples_leaf=0.1), TypeError,
+     "min_samples_leaf must be an integer"),
+    ("CART split fraction", lambda: CARTRegressor(min_samples_split=0.5), TypeError,
+     "min_samples_split must be an integer"),
+    ("C45 float columns", lambda: C45().fit(CX, CY, continuous=[6.0, 7.0]), TypeError,
+     r"continuous must be column indices \(ints\) or a boolean mask"),
+    ("C45 string columns", lambda: C45().fit(CX, CY, continuous=["density"]), TypeError, "got str"),
+    ("C45 mixed mask", lambda: C45().fit(CX, CY, continuous=[True, 7]), TypeError, "not a mix"),
+    ("C45 short mask", lambda: C45().fit(CX, CY, continuous=[True, False]), ValueError,
+     "boolean mask must have length 8"),
+    ("C45 scalar columns", lambda: C45().fit(CX, CY, continuous=6), TypeError, "got int"),
+    ("C45 non-numeric column", lambda: C45().fit(CX, CY, continuous=[0]), ValueError,
+     "continuous column 'x0' must hold numbers"),
+    ("entropy strings", lambda: entropy(["a", "b"]), TypeError, "p must be array-like of numbers"),
+    ("entropy complex", lambda: entropy(np.array([0.5 + 0j, 0.5])), TypeError, "p must be real numbers"),
+    ("sigmoid NaN", lambda: sigmoid([0.0, np.nan]), ValueError, "z must not contain NaN"),
+    ("CART reg string y", lambda: CARTRegressor().fit(X4, np.array(["a"] * 30)), TypeError,
+     "y must be array-like of numbers"),
+    ("upper bound errors", lambda: error_upper_bound(7, 6), ValueError, r"n_errors must be an integer in \[0, 6\]"),
+    ("upper bound cf", lambda: error_upper_bound(0, 6, cf=1.0), ValueError, r"cf must be in \(0.0, 1.0\)"),
     ("CART max_features name", lambda: CARTClassifier(max_features="foo").fit(X4, Y3), ValueError,
      "max_features must be None, 'sqrt', 'log2'"),
     ("CART max_features int", lambda: CARTClassifier(max_features=0).fit(X4, Y3), ValueError,
@@ -129,6 +168,8 @@ CASES = [
     ("melons flag", lambda: melons(continuous="yes"), TypeError, "continuous must be True or False"),
     ("moons size", lambda: moons(n_train=1), ValueError, "n_train must be an integer >= 2"),
     ("wave noise", lambda: wave(noise=-1.0), ValueError, "noise must be >= 0.0"),
+    ("agreement sets", lambda: criterion_agreement(n_datasets=0), ValueError, "n_datasets must be an integer >= 1"),
+    ("onehot categories", lambda: onehot_depth(n_categories=1), ValueError, "n_categories must be an integer >= 2"),
 ]
 
 

@@ -6,8 +6,8 @@ from fractions import Fraction as Fr
 import numpy as np
 import pytest
 
-from mlnotes.trees import (C45, ID3, best_threshold, class_proportions, entropy, gain_ratio, gini, impurity,
-                           information_gain, intrinsic_value, melons, misclassification)
+from mlnotes.trees import (C45, ID3, best_threshold, class_proportions, entropy, error_upper_bound, gain_ratio, gini,
+                           impurity, information_gain, intrinsic_value, melons, misclassification)
 
 
 def H(*fractions) -> float:
@@ -159,3 +159,25 @@ def test_c45_continuous_thresholds_by_hand():
     assert names[tree.root_.feature] == "sugar" and tree.root_.threshold == pytest.approx(0.126)
     np.testing.assert_array_equal(tree.predict(Xc), y)
     assert best_threshold(np.ones(4), ["a", "b", "a", "b"])[1] == 0.0  # constant column: no split
+
+
+# -- C4.5's error-based pruning ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("e,n", [(0, 1), (0, 6), (1, 16), (3, 10), (9, 10), (0, 500)])
+@pytest.mark.parametrize("cf", [0.25, 0.1, 0.5])
+def test_error_upper_bound_is_the_binomial_confidence_limit(e, n, cf):
+    from scipy.stats import binom
+
+    u = error_upper_bound(e, n, cf)
+    assert e / n < u < 1
+    np.testing.assert_allclose(binom.cdf(e, n, u), cf, rtol=1e-10)  # P(Bin(N, U) <= E) = CF
+    if e == 0:
+        np.testing.assert_allclose(u, 1 - cf ** (1 / n), rtol=1e-12)
+    assert error_upper_bound(e, n, cf / 2) > u  # more confidence, a more pessimistic bound
+
+
+def test_error_upper_bound_edges():
+    assert error_upper_bound(4, 4) == 1.0
+    assert error_upper_bound(0, 6) == pytest.approx(0.2063, abs=1e-4)  # 1 − 0.25^(1/6)
+    # merging three error-free leaves (6, 9, 1 samples) into one leaf with 1 error out of 16 lowers the charge
+    branch = 6 * error_upper_bound(0, 6) + 9 * error_upper_bound(0, 9) + 1 * error_upper_bound(0, 1)
+    assert 16 * error_upper_bound(1, 16) < branch

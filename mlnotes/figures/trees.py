@@ -116,7 +116,8 @@ def draw_boosting(ax, n_rounds, learning_rate):
     ax.text(0.02, 0.04, f"lr = {learning_rate:g}, {n_rounds} rounds: train {tr[k]:.3f}, test {te[k]:.3f}\n"
                         f"best test {te[best]:.3f} at round {best + 1} (grey: other learning rates)",
             transform=ax.transAxes, fontsize=7)
-    ax.set(xscale="log", xlim=(1, max(ROUNDS)), ylim=(0, 0.8), xlabel="boosting rounds", ylabel="log loss",
+    top = 1.05 * max(float(np.max(te)) for _, te in curves.values())  # every test curve fits, in every frame
+    ax.set(xscale="log", xlim=(1, max(ROUNDS)), ylim=(0, top), xlabel="boosting rounds", ylabel="log loss",
            title="GBDT (depth-2 trees) on two moons")
     ax.grid(alpha=0.3)
     ax.legend(loc="upper right", fontsize=7, frameon=False)
@@ -128,14 +129,16 @@ def draw_bias_variance(ax, resample="fresh"):
     b2 = np.array([res[m]["bias2"] for m in BV_MODELS])
     var = np.array([res[m]["variance"] for m in BV_MODELS])
     x = np.arange(len(BV_MODELS))
-    ax.bar(x, b2, color=TRAIN, label="bias²")
-    ax.bar(x, var, bottom=b2, color=TEST, alpha=0.8, label="variance")
+    top = float(np.max(b2 + var))
+    bars = [ax.bar(x, b2, color=TRAIN, label="bias²"),
+            ax.bar(x, var, bottom=b2, color=TEST, alpha=0.8, label="variance")]
     for i in x:
-        ax.text(i, b2[i] + var[i] + 0.003, f"{b2[i]:.3f} + {var[i]:.3f}", ha="center", fontsize=7)
-    ax.set(xticks=x, xticklabels=BV_MODELS, xlim=(-0.6, len(BV_MODELS) - 0.4), ylim=(0, 0.13),
-           ylabel="squared error", title=f"bias² and variance over 20 {resample} training sets")
+        ax.text(i, b2[i] + var[i] + 0.03 * top, f"{b2[i]:.3f} + {var[i]:.3f}", ha="center", fontsize=7)
+    n = res[BV_MODELS[0]]["n_replicates"]
+    ax.set(xticks=x, xticklabels=BV_MODELS, xlim=(-0.6, len(BV_MODELS) - 0.4), ylim=(0, 1.45 * top),
+           ylabel="squared error", title=f"bias² and variance over {n} {resample} training sets")
     ax.grid(alpha=0.3, axis="y")
-    ax.legend(loc="upper left", fontsize=7, frameon=False)
+    ax.legend(handles=bars, loc="upper center", fontsize=7, frameon=False, ncols=2)  # these bars only
 
 
 def draw_bias_variance_fits(axes, model="deep tree"):
@@ -144,8 +147,9 @@ def draw_bias_variance_fits(axes, model="deep tree"):
         raise ValueError(f"model must be one of {BV_MODELS}, got {model!r}")
     left, right = axes
     draw_bias_variance(left)
-    left.patches[BV_MODELS.index(model)].set_edgecolor("k")
-    left.patches[BV_MODELS.index(model)].set_linewidth(1.5)
+    for k in (0, len(BV_MODELS)):  # outline the chosen model's bias² and variance segments
+        left.patches[k + BV_MODELS.index(model)].set_edgecolor("k")
+        left.patches[k + BV_MODELS.index(model)].set_linewidth(1.5)
     res = bias_variance(BV_MODELS)[model]
     x = res["x"]
     right.fill_between(x, res["mean"] - res["std"], res["mean"] + res["std"], color=TEST, alpha=0.25,
@@ -159,6 +163,16 @@ def draw_bias_variance_fits(axes, model="deep tree"):
     right.legend(loc="lower right", fontsize=7, frameon=False)
 
 
+@lru_cache(maxsize=None)
+def _outlier_ylim() -> tuple:
+    """y-limits holding every point and every fit of every frame of draw_outliers (fixed across frames)."""
+    values = [v for loss in OUTLIER_LOSSES for k in OUTLIER_COUNTS
+              for v in (robust_loss_fit(loss, k)["y"], robust_loss_fit(loss, k)["pred"])]
+    lo, hi = min(float(v.min()) for v in values), max(float(v.max()) for v in values)
+    pad = 0.05 * (hi - lo)
+    return (lo - pad, hi + 6 * pad)  # room above for the legend
+
+
 def draw_outliers(ax, loss="squared_error", n_outliers=4):
     """scikit-learn's GBDT fitted with a given loss on wave data with a few gross outliers."""
     if loss not in OUTLIER_LOSSES:
@@ -167,10 +181,11 @@ def draw_outliers(ax, loss="squared_error", n_outliers=4):
     x, y, out = res["x"][:, 0], res["y"], res["outlier"]
     ax.scatter(x[~out], y[~out], s=9, color=GREY, label="data")
     if out.any():
-        ax.scatter(x[out], y[out], s=30, marker="x", color=TEST, label=f"{int(out.sum())} outliers (+6)")
+        ax.scatter(x[out], y[out], s=30, marker="x", color=TEST,
+                   label=f"{int(out.sum())} outliers (+{res['shift']:g})")
     ax.plot(res["grid"], wave_truth(res["grid"]), color="k", lw=1, label="true f(x)")
     ax.plot(res["grid"], res["pred"], color=TRAIN, lw=1.5, label=f"GBDT, loss = {loss}")
-    ax.set(xlim=(-3, 3), ylim=(-2.5, 8), xlabel="x", ylabel="y",
+    ax.set(xlim=(-3, 3), ylim=_outlier_ylim(), xlabel="x", ylabel="y",
            title=f"loss = {loss}: mean squared distance to f = {res['mse']:.3f}")
     ax.title.set_fontsize(9)
     ax.grid(alpha=0.3)

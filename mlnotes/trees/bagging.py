@@ -25,7 +25,8 @@ from __future__ import annotations
 import numpy as np
 
 from mlnotes._checks import check_array, check_int
-from mlnotes.trees.cart import CARTClassifier, CARTRegressor, estimator_seeds
+from mlnotes.trees._dtypes import as_float, float_dtype
+from mlnotes.trees.cart import CARTClassifier, CARTRegressor, check_random_state, estimator_seeds
 
 
 def bootstrap_counts(seed, n: int) -> np.ndarray:
@@ -57,23 +58,28 @@ class _Forest:
             raise TypeError("bootstrap and oob_score must be True or False")
         if oob_score and not bootstrap:
             raise ValueError("oob_score=True needs bootstrap=True (there is no out-of-bag row otherwise)")
-        self.bootstrap, self.oob_score, self.random_state = bootstrap, oob_score, random_state
+        self.bootstrap, self.oob_score = bootstrap, oob_score
+        self.random_state = check_random_state(random_state)
 
     def fit(self, X, y):
         """Grow the forest on X (N, d), y (N,). Returns self."""
         X = check_array("X", X, ndim=2)
-        n = X.shape[0]
-        if np.shape(y) != (n,):
-            raise ValueError(f"y must have shape ({n},) to match X, got {np.shape(y)}")
-        self.estimators_, self.counts_ = [], []
-        for seed in estimator_seeds(self.random_state, self.n_estimators):
-            counts = bootstrap_counts(seed, n) if self.bootstrap else np.ones(n, dtype=int)  # (N,)
-            tree = self._tree_class(random_state=seed, **self.tree_params).fit(X, y, sample_weight=counts)
-            self.estimators_.append(tree)
-            self.counts_.append(counts)
+        if np.shape(y) != (X.shape[0],):
+            raise ValueError(f"y must have shape ({X.shape[0]},) to match X, got {np.shape(y)}")
+        self._grow(X, y)
         if self.oob_score:
             self._set_oob(X, np.asarray(y))
         return self
+
+    def _grow(self, X, y):
+        """One tree per seed, each on its bootstrap sample (given to the tree as integer weights)."""
+        n = len(X)
+        self.estimators_, self.counts_ = [], []
+        for seed in estimator_seeds(self.random_state, self.n_estimators):
+            counts = bootstrap_counts(seed, n) if self.bootstrap else np.ones(n, dtype=int)  # (N,) c_bi
+            tree = self._tree_class(random_state=seed, **self.tree_params).fit(X, y, sample_weight=counts)
+            self.estimators_.append(tree)
+            self.counts_.append(counts)
 
     def _require_fitted(self):
         if not hasattr(self, "estimators_"):
@@ -83,10 +89,11 @@ class _Forest:
         raise NotImplementedError
 
     def _average(self, X) -> np.ndarray:
+        """Mean of the trees' outputs, summed in float64."""
         self._require_fitted()
         out = 0.0
         for tree in self.estimators_:
-            out = out + self._tree_output(tree, X)
+            out = out + self._tree_output(tree, X).astype(np.float64, copy=False)
         return out / len(self.estimators_)
 
     def _oob_average(self, X) -> tuple[np.ndarray, np.ndarray]:
@@ -96,7 +103,7 @@ class _Forest:
             oob = counts == 0  # (N,) rows this tree never saw
             if not oob.any():
                 continue
-            out = self._tree_output(tree, X[oob])
+            out = self._tree_output(tree, X[oob]).astype(np.float64, copy=False)
             total = np.zeros((len(X),) + out.shape[1:]) if total is None else total
             total[oob] += out
             n_pred += oob
@@ -115,7 +122,10 @@ class RandomForestClassifier(_Forest):
     """Random forest of CART classification trees (max_features=None: plain bagging).
 
     ``fit(X (N, d), y (N,))``, ``predict_proba(X) → (M, K)``, ``predict(X) → (M,)``,
-    ``oob_score_`` (accuracy) when ``oob_score=True``. See chapter: chapters/trees.md
+    ``oob_score_`` (accuracy) when ``oob_score=True``. ``max_features`` and the tree limits are as in
+    :class:`~mlnotes.trees.cart.CARTClassifier`; ``random_state`` is None, an int or a RandomState.
+    ``predict_proba`` and ``oob_decision_function_`` are float64, as in scikit-learn.
+    See chapter: chapters/trees.md
     """
 
     _tree_class = CARTClassifier
@@ -132,7 +142,7 @@ class RandomForestClassifier(_Forest):
         return proba
 
     def predict_proba(self, X) -> np.ndarray:
-        """Mean of the trees' class proportions: (M, K)."""
+        """Mean of the trees' class proportions: (M, K) float64."""
         return self._average(X)
 
     def predict(self, X) -> np.ndarray:
@@ -149,20 +159,29 @@ class RandomForestRegressor(_Forest):
     """Random forest of CART regression trees (default max_features=None, i.e. bagging, as sklearn).
 
     ``fit(X (N, d), y (N,))``, ``predict(X) → (M,)``, ``oob_score_`` (R²) when ``oob_score=True``.
-    See chapter: chapters/trees.md
+    ``predict`` and ``oob_prediction_`` have the floating dtype of the training y (averaged in float64;
+    scikit-learn returns float64 always). See chapter: chapters/trees.md
     """
 
     _tree_class = CARTRegressor
     _default_max_features = None
 
+    def fit(self, X, y):
+        """Grow the forest on X (N, d) and real targets y (N,). Returns self."""
+        y = as_float("y", y, ndim=1)
+        self.output_dtype_ = float_dtype(y)
+        return super().fit(X, y.astype(np.float64))  # the trees work in float64
+
     def _tree_output(self, tree, X):
         return tree.predict(X)
 
     def predict(self, X) -> np.ndarray:
-        """Mean of the trees' predictions: (M,)."""
-        return self._average(X)
+        """Mean of the trees' predictions: (M,), in the floating dtype of the training y."""
+        return self._average(X).astype(self.output_dtype_, copy=False)
 
     def _set_oob(self, X, y):
-        self.oob_prediction_, _ = self._oob_average(X)
-        resid = np.sum((y - self.oob_prediction_) ** 2)
+        oob, _ = self._oob_average(X)
+        y = y.astype(np.float64)
+        resid = np.sum((y - oob) ** 2)
         self.oob_score_ = float(1.0 - resid / np.sum((y - y.mean()) ** 2))
+        self.oob_prediction_ = oob.astype(self.output_dtype_, copy=False)

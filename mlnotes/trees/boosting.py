@@ -32,7 +32,9 @@ from __future__ import annotations
 import numpy as np
 
 from mlnotes._checks import check_array, check_int, check_real
-from mlnotes.trees.cart import TREE_LEAF, CARTClassifier, CARTRegressor, estimator_seeds
+from mlnotes.trees._dtypes import as_float, float_dtype
+from mlnotes.trees.cart import CARTClassifier, CARTRegressor, check_random_state, estimator_seeds
+from mlnotes.trees.tree_arrays import TREE_LEAF
 
 
 def samme_alpha(error: float, n_classes: int, learning_rate: float = 1.0) -> float:
@@ -42,7 +44,7 @@ def samme_alpha(error: float, n_classes: int, learning_rate: float = 1.0) -> flo
     """
     error = check_real("error", error, low=0.0, high=1.0, low_open=True, high_open=True)
     n_classes = check_int("n_classes", n_classes, low=2)
-    return learning_rate * (np.log((1.0 - error) / error) + np.log(n_classes - 1.0))
+    return float(learning_rate * (np.log((1.0 - error) / error) + np.log(n_classes - 1.0)))
 
 
 def discrete_alpha(error: float) -> float:
@@ -51,13 +53,15 @@ def discrete_alpha(error: float) -> float:
     See chapter: chapters/trees.md
     """
     error = check_real("error", error, low=0.0, high=1.0, low_open=True, high_open=True)
-    return 0.5 * np.log((1.0 - error) / error)
+    return float(0.5 * np.log((1.0 - error) / error))
 
 
 class AdaBoost:
     """AdaBoost with CART trees (stumps by default): ``variant="samme"`` or ``"discrete"`` (binary only).
 
     ``fit(X (N, d), y (N,))``, ``decision_function``, ``predict(X) → (M,)``, ``staged_predict``.
+    ``weights_[m]`` are the normalised sample weights after round m + 1; ``random_state`` is None, an
+    int or a RandomState; ``decision_function`` is float64, as in scikit-learn.
     See chapter: chapters/trees.md
     """
 
@@ -67,7 +71,7 @@ class AdaBoost:
         self.max_depth = check_int("max_depth", max_depth, low=1)
         if variant not in ("samme", "discrete"):
             raise ValueError(f"variant must be 'samme' or 'discrete', got {variant!r}")
-        self.variant, self.random_state = variant, random_state
+        self.variant, self.random_state = variant, check_random_state(random_state)
 
     def fit(self, X, y):
         """Boost on X (N, d) and labels y (N,). Returns self."""
@@ -80,13 +84,18 @@ class AdaBoost:
         if K < 2 or (self.variant == "discrete" and K != 2):
             need = "exactly" if self.variant == "discrete" else "at least"
             raise ValueError(f"y must have {need} 2 classes, got {K}")
+        self._boost(X, y, K)
+        return self
+
+    def _boost(self, X, y, K):
+        """The rounds: fit a weak tree to the weighted data, give it the vote α, up-weight its mistakes."""
         w = np.full(len(y), 1.0 / len(y))  # (N,)
         self.estimators_, self.alphas_, self.errors_, self.weights_ = [], [], [], []
         for m, seed in enumerate(estimator_seeds(self.random_state, self.n_estimators)):
             w = np.clip(w, np.finfo(float).eps, None)  # as sklearn: no weight underflows to 0
             tree = CARTClassifier(max_depth=self.max_depth, random_state=seed).fit(X, y, sample_weight=w)
             wrong = tree.predict(X) != y  # (N,)
-            err = float(np.average(wrong, weights=w))
+            err = float(np.average(wrong, weights=w))  # ε_m
             if err <= 0:  # perfect: keep it with vote 1 and stop
                 self._keep(tree, 1.0, 0.0, w)
                 break
@@ -95,13 +104,13 @@ class AdaBoost:
                     raise ValueError("the first weak learner is no better than chance: boosting cannot start")
                 break
             if self.variant == "samme":
-                alpha = samme_alpha(err, K, self.learning_rate)
+                alpha = samme_alpha(err, K, self.learning_rate)  # η(ln((1−ε)/ε) + ln(K−1))
                 if m < self.n_estimators - 1:
-                    w = np.exp(np.log(w) + alpha * wrong)  # up-weight mistakes by e^α
+                    w = np.exp(np.log(w) + alpha * wrong)  # mistakes × e^α, correct × 1
             else:
-                alpha = self.learning_rate * discrete_alpha(err)
+                alpha = self.learning_rate * discrete_alpha(err)  # ½ ln((1−ε)/ε)
                 sign = np.where(wrong, 1.0, -1.0)  # −y·h: +1 when wrong, −1 when right
-                w = w * np.exp(alpha * sign)
+                w = w * np.exp(alpha * sign)  # mistakes × e^α, correct × e^−α: a ratio of e^2α
             self._keep(tree, alpha, err, w)
             w = w / w.sum()
         return self
@@ -113,7 +122,7 @@ class AdaBoost:
         self.weights_.append(w / w.sum())
 
     def staged_decision_function(self, X):
-        """Yield the normalised weighted vote after each round: (M,) for 2 classes, else (M, K)."""
+        """Yield the normalised weighted vote after each round: (M,) for 2 classes, else (M, K); float64."""
         if not hasattr(self, "estimators_"):
             raise ValueError("this AdaBoost is not fitted yet: call fit(X, y) first")
         X = check_array("X", X, ndim=2)
@@ -148,13 +157,16 @@ class AdaBoost:
 
 
 def sigmoid(z) -> np.ndarray:
-    """Numerically stable logistic function σ(z) = 1/(1 + e^{−z}).
+    """Numerically stable logistic function σ(z) = 1/(1 + e^{−z}), elementwise; ±inf give 1 and 0.
 
+    The output has z's floating dtype (float32 in, float32 out; integers give float64); NaN raises.
     See chapter: chapters/trees.md
     """
-    z = np.asarray(z, dtype=float)
-    ez = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + ez), ez / (1.0 + ez))
+    z = as_float("z", z, finite=False)
+    if np.any(np.isnan(z)):
+        raise ValueError("z must not contain NaN")
+    ez = np.exp(-np.abs(z))  # in (0, 1]: never overflows
+    return np.where(z >= 0, 1 / (1 + ez), ez / (1 + ez))
 
 
 def log_loss(y, F) -> float:
@@ -176,9 +188,7 @@ class _GBDT:
         self.tree_params = dict(max_depth=check_int("max_depth", max_depth, low=1),
                                 min_samples_split=min_samples_split, min_samples_leaf=min_samples_leaf)
         CARTRegressor(**self.tree_params)  # validates the tree parameters now
-        if random_state is not None:
-            check_int("random_state", random_state, low=0, high=2**32 - 1)
-        self.random_state = random_state
+        self.random_state = check_random_state(random_state, allow_generator=False)
 
     def _boost(self, X, y, F0: float):
         """Fit n_estimators trees to negative gradients; returns the raw scores on X (N,)."""
@@ -208,7 +218,7 @@ class _GBDT:
             yield F
 
     def raw_predict(self, X) -> np.ndarray:
-        """Raw score F_M(X) (M,)."""
+        """Raw score F_M(X) (M,), float64."""
         F = None
         for F in self.staged_raw(X):
             pass
@@ -218,13 +228,17 @@ class _GBDT:
 class GBDTRegressor(_GBDT):
     """Gradient boosting for squared loss: start at the mean, fit residuals, shrink by learning_rate.
 
-    ``fit(X (N, d), y (N,))``, ``predict(X) → (M,)``, ``staged_predict``. See chapter: chapters/trees.md
+    ``fit(X (N, d), y (N,))``, ``predict(X) → (M,)``, ``staged_predict``. Computed in float64; the
+    predictions have the floating dtype of the training y (scikit-learn returns float64 always).
+    See chapter: chapters/trees.md
     """
 
     def fit(self, X, y):
         """Boost on X (N, d) and real targets y (N,). Returns self."""
         X = check_array("X", X, ndim=2)
-        y = check_array("y", y, shape=(X.shape[0],))
+        y = as_float("y", y, shape=(X.shape[0],))
+        self.output_dtype_ = float_dtype(y)
+        y = y.astype(np.float64)
         self._boost(X, y, float(np.mean(y)))
         return self
 
@@ -233,18 +247,20 @@ class GBDTRegressor(_GBDT):
         return y - F  # −∂/∂F ½(y − F)² = residual
 
     def staged_predict(self, X):
-        """Yield predictions (M,) after each stage."""
-        yield from self.staged_raw(X)
+        """Yield predictions (M,) after each stage, in the floating dtype of the training y."""
+        for F in self.staged_raw(X):
+            yield F.astype(self.output_dtype_, copy=False)
 
     def predict(self, X) -> np.ndarray:
-        """Predictions (M,)."""
-        return self.raw_predict(X)
+        """Predictions (M,), in the floating dtype of the training y."""
+        return self.raw_predict(X).astype(self.output_dtype_, copy=False)
 
 
 class GBDTClassifier(_GBDT):
     """Binary gradient boosting with log loss (Newton-step leaves). Labels: any two values.
 
-    ``fit(X (N, d), y (N,))``, ``predict_proba(X) → (M, 2)``, ``predict(X) → (M,)``.
+    ``fit(X (N, d), y (N,))``, ``predict_proba(X) → (M, 2)``, ``predict(X) → (M,)``. Raw scores and
+    probabilities are float64, as scikit-learn's ``decision_function`` and ``predict_proba``.
     See chapter: chapters/trees.md
     """
 

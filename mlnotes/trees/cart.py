@@ -25,78 +25,72 @@ See chapter: chapters/trees.md
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from mlnotes._checks import check_array, check_int, check_real
+from mlnotes.trees._dtypes import as_float, float_dtype
+from mlnotes.trees.pruning import cost_complexity_path, prune_tree
 from mlnotes.trees.splitter import RAND_R_MAX, SklearnFeatureSampler, best_split, node_impurity, node_targets
+from mlnotes.trees.tree_arrays import TREE_LEAF, TreeArrays
 
-TREE_LEAF = -1
 EPSILON = np.finfo(float).eps
 
 
-@dataclass
-class TreeArrays:
-    """A fitted binary tree as flat per-node arrays (pre-order numbering, −1 for 'no child').
+_MAX_FEATURES_FORMS = "None, 'sqrt', 'log2', an int (a count) or a float in (0, 1] (a fraction)"
 
-    See chapter: chapters/trees.md
+
+def check_max_features(max_features):
+    """Check the *kind* of max_features: its meaning depends on its type (int = count, float = fraction).
+
+    Accepts None, 'sqrt', 'log2', an int (Python or numpy) or a float (Python or numpy); raises
+    TypeError for anything else (a bool, a string of digits, a list, a Fraction, …) and ValueError
+    for another string. Returns it unchanged. See chapter: chapters/trees.md
     """
-
-    children_left: np.ndarray
-    children_right: np.ndarray
-    feature: np.ndarray
-    threshold: np.ndarray
-    value: np.ndarray  # (n_nodes, K) class proportions, or (n_nodes, 1) means
-    impurity: np.ndarray
-    n_node_samples: np.ndarray
-    weighted_n_node_samples: np.ndarray
-    ties: dict = field(default_factory=dict)  # node → tied features
-
-    @property
-    def node_count(self) -> int:
-        """Number of nodes."""
-        return len(self.children_left)
-
-    def apply(self, X32: np.ndarray) -> np.ndarray:
-        """Leaf index of each row of X (M, d) → (M,), all rows moved one level per step."""
-        node = np.zeros(len(X32), dtype=int)  # (M,)
-        active = np.flatnonzero(self.children_left[node] != TREE_LEAF)
-        while active.size:
-            cur = node[active]
-            go_left = X32[active, self.feature[cur]] <= self.threshold[cur]
-            node[active] = np.where(go_left, self.children_left[cur], self.children_right[cur])
-            active = active[self.children_left[node[active]] != TREE_LEAF]
-        return node
-
-    def max_depth(self) -> int:
-        """Edges on the longest root-to-leaf path."""
-        depth = np.zeros(self.node_count, dtype=int)
-        for i in range(self.node_count):  # pre-order: parents come first
-            for c in (self.children_left[i], self.children_right[i]):
-                if c != TREE_LEAF:
-                    depth[c] = depth[i] + 1
-        return int(depth.max())
+    if max_features is None:
+        return None
+    if isinstance(max_features, str):
+        if max_features not in ("sqrt", "log2"):
+            raise ValueError(f"max_features must be {_MAX_FEATURES_FORMS}, got {max_features!r}")
+        return max_features
+    if isinstance(max_features, (bool, np.bool_)) or not isinstance(max_features, (int, np.integer, float,
+                                                                                     np.floating)):
+        raise TypeError(f"max_features must be {_MAX_FEATURES_FORMS}, got {type(max_features).__name__} "
+                        f"{max_features!r}")
+    return max_features
 
 
 def resolve_max_features(max_features, n_features: int) -> int:
     """Number of candidate features per split, with scikit-learn's conventions (None = all).
 
+    An int is a count in [1, n_features], a float a fraction in (0, 1] (at least one feature).
     See chapter: chapters/trees.md
     """
+    max_features = check_max_features(max_features)
     if max_features is None:
         return n_features
     if max_features == "sqrt":
         return max(1, int(math.sqrt(n_features)))
     if max_features == "log2":
         return max(1, int(math.log2(n_features)))
-    if isinstance(max_features, str):
-        raise ValueError("max_features must be None, 'sqrt', 'log2', an int or a float in (0, 1], "
-                         f"got {max_features!r}")
     if isinstance(max_features, (float, np.floating)):
         check_real("max_features", max_features, low=0.0, high=1.0, low_open=True)
         return max(1, int(max_features * n_features))
     return check_int("max_features", max_features, low=1, high=n_features)
+
+
+def check_random_state(random_state, *, allow_generator: bool = True):
+    """None, an int seed in [0, 2³² − 1] or (if allowed) a ``np.random.RandomState``; TypeError otherwise.
+
+    A bool or a float is refused (numpy would silently take True as seed 1). Returns it unchanged.
+    See chapter: chapters/trees.md
+    """
+    if random_state is None or (allow_generator and isinstance(random_state, np.random.RandomState)):
+        return random_state
+    if isinstance(random_state, (bool, np.bool_)) or not isinstance(random_state, (int, np.integer)):
+        forms = "None, an int or a numpy RandomState" if allow_generator else "None or an int"
+        raise TypeError(f"random_state must be {forms}, got {type(random_state).__name__} {random_state!r}")
+    return check_int("random_state", random_state, low=0, high=2**32 - 1)
 
 
 def build_tree(X32, Y, w, *, criterion, max_depth, min_samples_split, min_samples_leaf,
@@ -157,6 +151,7 @@ def estimator_seeds(random_state, n: int) -> list:
 
     See chapter: chapters/trees.md
     """
+    random_state = check_random_state(random_state)
     if random_state is None:
         return [None] * n
     rng = random_state if isinstance(random_state, np.random.RandomState) else np.random.RandomState(random_state)
@@ -177,10 +172,8 @@ class _CART:
         self.min_samples_split = check_int("min_samples_split", min_samples_split, low=2)
         self.min_samples_leaf = check_int("min_samples_leaf", min_samples_leaf, low=1)
         self.min_impurity_decrease = check_real("min_impurity_decrease", min_impurity_decrease, low=0.0)
-        self.max_features = max_features
-        if random_state is not None and not isinstance(random_state, np.random.RandomState):
-            check_int("random_state", random_state, low=0, high=2**32 - 1)
-        self.random_state = random_state  # None: index order; int or RandomState: sklearn's draws
+        self.max_features = check_max_features(max_features)
+        self.random_state = check_random_state(random_state)  # None: index order; int or RandomState: sklearn's
         self.ccp_alpha = check_real("ccp_alpha", ccp_alpha, low=0.0)
 
     def _check_X(self, X, fitted=True) -> np.ndarray:
@@ -215,8 +208,6 @@ class _CART:
             min_samples_split=self.min_samples_split, min_samples_leaf=self.min_samples_leaf,
             min_impurity_decrease=self.min_impurity_decrease, sampler=sampler)
         if self.ccp_alpha > 0:
-            from mlnotes.trees.pruning import prune_tree
-
             self.tree_ = prune_tree(self.tree_, self.ccp_alpha)
         return self
 
@@ -246,7 +237,7 @@ class _CART:
 
     @property
     def feature_importances_(self) -> np.ndarray:
-        """Total weighted impurity decrease per feature, normalised to sum to 1 → (d,)."""
+        """Total weighted impurity decrease per feature, normalised to sum to 1 → (d,) float64."""
         self._require_fitted()
         t = self.tree_
         imp = np.zeros(self.n_features_in_)
@@ -259,8 +250,6 @@ class _CART:
 
     def cost_complexity_pruning_path(self, X, y, sample_weight=None):
         """(ccp_alphas, impurities) of the tree grown on X, y with this tree's limits and no pruning."""
-        from mlnotes.trees.pruning import cost_complexity_path
-
         params = {k: getattr(self, k) for k in ("criterion", "max_depth", "min_samples_split", "min_samples_leaf",
                                                 "min_impurity_decrease", "max_features", "random_state")}
         full = type(self)(**params).fit(X, y, sample_weight)
@@ -270,6 +259,11 @@ class _CART:
 class CARTClassifier(_CART):
     """CART classification tree (Gini or entropy). ``fit(X (N, d), y (N,))``; ``predict(X) → (M,)``.
 
+    Arguments as scikit-learn's ``DecisionTreeClassifier``, except that ``min_samples_split`` and
+    ``min_samples_leaf`` are counts only (an int; scikit-learn's float fractions raise TypeError).
+    ``max_features``: None, 'sqrt', 'log2', an int count or a float fraction in (0, 1].
+    ``random_state``: None (features visited in index order), an int or a ``RandomState``.
+    ``predict_proba`` is float64 whatever the dtype of X, as in scikit-learn.
     See chapter: chapters/trees.md
     """
 
@@ -290,7 +284,7 @@ class CARTClassifier(_CART):
         return self._fit(X, Y, sample_weight, self.criterion)
 
     def predict_proba(self, X) -> np.ndarray:
-        """Class proportions of the leaf of each row: (M, K)."""
+        """Class proportions of the leaf of each row: (M, K) float64 (as scikit-learn)."""
         leaf = self.apply(X)
         return self.tree_.value[leaf]
 
@@ -303,7 +297,9 @@ class CARTClassifier(_CART):
 class CARTRegressor(_CART):
     """CART regression tree (squared error). ``fit(X (N, d), y (N,))``; ``predict(X) → (M,)``.
 
-    See chapter: chapters/trees.md
+    Arguments as :class:`CARTClassifier`. The tree is computed in float64; ``predict`` returns the
+    floating dtype of the training targets y (float32 y → float32 predictions; integer y → float64),
+    where scikit-learn always returns float64. See chapter: chapters/trees.md
     """
 
     _criteria = ("squared_error",)
@@ -313,12 +309,13 @@ class CARTRegressor(_CART):
 
     def fit(self, X, y, sample_weight=None):
         """Grow the tree on real targets y (N,). Returns self."""
-        y = check_array("y", y, ndim=1)
+        y = as_float("y", y, ndim=1)
         if len(y) != np.shape(X)[0]:
             raise ValueError(f"y must have one target per row of X ({np.shape(X)[0]}), got {len(y)}")
-        return self._fit(X, y, sample_weight, "mse")
+        self.output_dtype_ = float_dtype(y)
+        return self._fit(X, y.astype(np.float64), sample_weight, "mse")
 
     def predict(self, X) -> np.ndarray:
-        """Mean target of the leaf of each row: (M,)."""
+        """Mean target of the leaf of each row: (M,), in the floating dtype of the training y."""
         leaf = self.apply(X)
-        return self.tree_.value[leaf, 0]
+        return self.tree_.value[leaf, 0].astype(self.output_dtype_, copy=False)

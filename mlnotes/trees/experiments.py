@@ -17,6 +17,13 @@ squared loss that is the residual $y_i - F(x_i)$, unbounded, so a few gross outl
 the fit towards themselves; the absolute loss's gradient $\mathrm{sign}(y_i - F(x_i))$ and
 Huber's (the residual clipped at a quantile $\delta$ of $|y - F|$) are bounded, so they do not.
 
+**Gini or entropy.** On random data sets, grow the root split of CART once with each criterion and
+count how often they choose the same feature and threshold.
+
+**One-hot encoding.** A categorical feature with $C$ values whose target depends on a set of the
+values: one-hot columns let each split peel off a single value, so the tree becomes a deep chain;
+coding the values by their target mean (CART's exact trick for two classes) needs one split.
+
 **Where two trees part.** Walk two fitted trees from the root in step; a node where both split
 but on a different (feature, threshold), or where one splits and the other does not, is a
 *divergent* node, and nothing below it is compared. Our CART records in ``ties_`` the nodes
@@ -36,6 +43,7 @@ from mlnotes._checks import check_int, check_real
 from mlnotes.trees.bagging import RandomForestRegressor
 from mlnotes.trees.boosting import GBDTClassifier, GBDTRegressor, log_loss
 from mlnotes.trees.cart import CARTClassifier, CARTRegressor
+from mlnotes.trees.splitter import best_split, node_targets
 from mlnotes.trees.toy import moons, wave, wave_truth
 
 BV_MODELS = ("deep tree", "bagged trees", "boosted stumps")
@@ -77,7 +85,8 @@ def bias_variance(models=BV_MODELS, n_replicates: int = 20, n_train: int = 60, n
     """Measured bias², variance and their sum for tree models on the 1-D wave data.
 
     Models: a fully grown CART tree, 10 bagged fully grown trees, 100 boosted stumps (lr 0.1).
-    Returns {model: {"bias2", "variance", "error", "x" (G,), "mean" (G,), "std" (G,)}}.
+    Returns {model: {"bias2", "variance", "error", "x" (G,), "mean" (G,), "std" (G,), "n_replicates"}};
+    the boosted stumps also get "bias2_by_round" and "variance_by_round" (100,), after each round.
     See chapter: chapters/trees.md
     """
     for m in models:
@@ -96,19 +105,29 @@ def _bias_variance_one(name, n_replicates, n_train, noise, resample, seed, n_gri
     truth = wave_truth(x_grid)  # (G,)
     x0, y0 = wave(n_train, noise, seed)
     rng = np.random.default_rng(seed + 1)
-    preds = np.empty((n_replicates, n_grid))  # (B, G)
+    preds, staged = np.empty((n_replicates, n_grid)), []  # (B, G); per replicate (R, G) for boosting
     for b in range(n_replicates):
         if resample == "bootstrap":
             rows = rng.integers(0, n_train, n_train)
             x, y = x0[rows], y0[rows]
         else:
             x, y = wave(n_train, noise, seed + 1000 + b)
-        preds[b] = _bv_model(name, seed + b).fit(x, y).predict(x_grid[:, None])
+        model = _bv_model(name, seed + b).fit(x, y)
+        if hasattr(model, "staged_predict"):  # boosting: the prediction after every round
+            staged.append(np.array(list(model.staged_predict(x_grid[:, None]))))  # (R, G)
+            preds[b] = staged[-1][-1]
+        else:
+            preds[b] = model.predict(x_grid[:, None])
     mean = preds.mean(axis=0)  # (G,)
     bias2 = float(np.mean((mean - truth) ** 2))
     variance = float(np.mean(preds.var(axis=0)))
-    return {"bias2": bias2, "variance": variance, "error": bias2 + variance, "x": x_grid, "mean": mean,
-            "std": preds.std(axis=0)}
+    out = {"bias2": bias2, "variance": variance, "error": bias2 + variance, "x": x_grid, "mean": mean,
+           "std": preds.std(axis=0), "n_replicates": n_replicates, "n_train": n_train, "noise": noise}
+    if staged:
+        S = np.array(staged)  # (B, R, G)
+        out["bias2_by_round"] = np.mean((S.mean(axis=0) - truth) ** 2, axis=1)  # (R,)
+        out["variance_by_round"] = np.mean(S.var(axis=0), axis=1)  # (R,)
+    return out
 
 
 OUTLIER_LOSSES = ("squared_error", "absolute_error", "huber")
@@ -118,8 +137,9 @@ def robust_loss_fit(loss: str = "squared_error", n_outliers: int = 4, n: int = 8
                     seed: int = 0) -> dict:
     """scikit-learn's GBDT (50 depth-2 trees, lr 0.2) on the wave data with n_outliers targets shifted up.
 
-    Returns {"x" (n, 1), "y" (n,), "outlier" (n,) bool, "grid" (G,), "pred" (G,), "mse"}, where mse is
-    the mean squared distance of the fit to the noise-free function on the grid.
+    Returns {"x" (n, 1), "y" (n,), "outlier" (n,) bool, "grid" (G,), "pred" (G,), "mse", "lift"
+    (n_outliers,), "shift"}, where mse is the mean squared distance of the fit to the noise-free function
+    on the grid and lift the fit minus that function at each outlier's x (in x order).
     See chapter: chapters/trees.md
     """
     if loss not in OUTLIER_LOSSES:
@@ -142,8 +162,82 @@ def _robust_loss_fit(loss, n_outliers, n, shift, seed):
                                       random_state=seed).fit(x, y)
     grid = np.linspace(-3.0, 3.0, 300)
     pred = model.predict(grid[:, None])  # (G,)
+    lift = model.predict(x[outlier]) - wave_truth(x[outlier, 0]) if n_outliers else np.zeros(0)  # x is sorted
     return {"x": x, "y": y, "outlier": outlier, "grid": grid, "pred": pred,
-            "mse": float(np.mean((pred - wave_truth(grid)) ** 2))}
+            "mse": float(np.mean((pred - wave_truth(grid)) ** 2)), "lift": lift, "shift": shift}
+
+
+def criterion_agreement(n_datasets: int = 200, n_samples: int = 100, n_features: int = 4,
+                        seed: int = 0) -> dict:
+    """How often Gini and entropy pick the same root split on random classification data sets.
+
+    Each data set: X (n_samples, n_features) standard normal (rounded to float32 as CART does), 2 or 3
+    classes drawn from noisy linear scores (a random W, Gumbel noise). Returns {"agreement": fraction
+    with the same (feature, threshold), "same_feature": fraction with the same feature, "kept": the mean,
+    over the data sets where the splits differ, of ΔGini(entropy's split)/ΔGini(Gini's split) (how much
+    of the best Gini decrease entropy's choice keeps), "n_datasets"}.
+    See chapter: chapters/trees.md
+    """
+    n_datasets = check_int("n_datasets", n_datasets, low=1)
+    n = check_int("n_samples", n_samples, low=2)
+    d = check_int("n_features", n_features, low=1)
+    rng = np.random.default_rng(check_int("seed", seed, low=0))
+    same = same_feature = used = 0
+    kept = []
+    for _ in range(n_datasets):
+        X = rng.standard_normal((n, d)).astype(np.float32).astype(np.float64)
+        K = int(rng.integers(2, 4))
+        y = np.argmax(X @ rng.standard_normal((d, K)) + rng.gumbel(size=(n, K)), axis=1)  # (n,)
+        Y, w = np.eye(K)[y], np.ones(n)
+        picks = [best_split(X, node_targets(Y, w, c), w, list(range(d)), c, 1) for c in ("gini", "entropy")]
+        if any(p is None for p in picks):
+            continue
+        used += 1
+        same += (picks[0].feature, picks[0].threshold) == (picks[1].feature, picks[1].threshold)
+        same_feature += picks[0].feature == picks[1].feature
+        best, other = (_gini_decrease(X[:, p.feature] <= p.threshold, y) for p in picks)
+        if best > other:
+            kept.append(other / best)
+    return {"agreement": same / max(used, 1), "same_feature": same_feature / max(used, 1),
+            "kept": float(np.mean(kept)) if kept else 1.0, "n_datasets": used}
+
+
+def _gini_decrease(left: np.ndarray, y: np.ndarray) -> float:
+    """Gini(D) − n_L/n Gini(L) − n_R/n Gini(R) of the split sending the rows where ``left`` is True left."""
+    def g(labels):
+        p = np.bincount(labels) / len(labels)
+        return 1.0 - np.sum(p * p)
+    n, nl = len(y), int(left.sum())
+    return g(y) - nl / n * g(y[left]) - (n - nl) / n * g(y[~left])
+
+
+def onehot_depth(n_categories: int = 16, n_per_category: int = 20, max_depth: int = 3, seed: int = 0) -> dict:
+    """CART on one categorical feature whose class (0/1) depends on a random half of its values.
+
+    Three encodings of the same feature: "one-hot" (n_categories columns), "arbitrary codes" (the
+    values numbered 0..C−1 in a random order) and "codes sorted by target mean" (CART's categorical
+    trick for two classes). Returns {encoding: {"depth", "leaves", "train_acc", "acc_at_max_depth"}},
+    the last for a tree limited to max_depth. See chapter: chapters/trees.md
+    """
+    C = check_int("n_categories", n_categories, low=2)
+    m = check_int("n_per_category", n_per_category, low=1)
+    max_depth = check_int("max_depth", max_depth, low=1)
+    rng = np.random.default_rng(check_int("seed", seed, low=0))
+    cat = np.repeat(np.arange(C), m)  # (N,)
+    y = np.isin(cat, rng.permutation(C)[: C // 2]).astype(int)  # (N,) class 1 for half of the values
+    means = np.array([y[cat == c].mean() for c in range(C)])
+    encodings = {"one-hot": np.eye(C)[cat],  # (N, C)
+                 "arbitrary codes": rng.permutation(C)[cat][:, None].astype(float),  # (N, 1)
+                 "codes sorted by target mean": np.argsort(np.argsort(means, kind="stable"))[cat][:, None]
+                 .astype(float)}
+    out = {}
+    for name, X in encodings.items():
+        full = CARTClassifier().fit(X, y)
+        short = CARTClassifier(max_depth=max_depth).fit(X, y)
+        out[name] = {"depth": full.get_depth(), "leaves": full.get_n_leaves(),
+                     "train_acc": float(np.mean(full.predict(X) == y)),
+                     "acc_at_max_depth": float(np.mean(short.predict(X) == y))}
+    return out
 
 
 def divergent_nodes(ours, ref) -> list:

@@ -15,7 +15,14 @@ A node becomes a leaf (majority class; ties → the smallest label) when it is p
 attribute is left or none has gain above ``min_gain``, at ``max_depth``, or with fewer than
 ``min_samples_split`` samples. Ties between attributes go to the first column. Not done here:
 C4.5's missing-value weights, its MDL correction $\log_2(N-1)/|D|$ for continuous gains, and its
-pessimistic-error pruning.
+pruning.
+
+**C4.5's error-based pruning** (Quinlan 1993, ch. 4) charges a leaf that misclassifies $E$ of its
+$N$ training samples with $N\cdot U_{CF}(E, N)$ errors, where $U_{CF}$ is the upper limit of a
+binomial confidence interval for the error rate: the $p$ with $P(\mathrm{Bin}(N, p) \le E) = CF$,
+confidence factor $CF = 25\%$ by default. A subtree is replaced by a leaf when the leaf's charge is
+no larger than the sum of its leaves' charges. :func:`error_upper_bound` computes $U_{CF}$ exactly
+(C4.5's code uses a normal approximation for $E \ge 1$).
 
 See chapter: chapters/trees.md
 """
@@ -28,6 +35,8 @@ import numpy as np
 
 from mlnotes._checks import check_int, check_real
 from mlnotes.trees.impurity import entropy
+
+CF_DEFAULT = 0.25  # C4.5's confidence factor (its -c option, 25%)
 
 
 @dataclass
@@ -76,6 +85,21 @@ def best_threshold(x, y) -> tuple[float, float, float]:
     return best
 
 
+def error_upper_bound(n_errors, n_samples, cf: float = CF_DEFAULT) -> float:
+    """C4.5's pessimistic error rate U_CF(E, N): the p with P(Binomial(N, p) ≤ E) = CF (1 when E = N).
+
+    For E = 0 it is 1 − CF^(1/N). A leaf's charge is N·U_CF(E, N) errors. See chapter: chapters/trees.md
+    """
+    from scipy.special import betaincinv
+
+    n = check_int("n_samples", n_samples, low=1)
+    e = check_int("n_errors", n_errors, low=0, high=n)
+    cf = check_real("cf", cf, low=0.0, high=1.0, low_open=True, high_open=True)
+    if e == n:
+        return 1.0
+    return float(betaincinv(e + 1, n - e, 1.0 - cf))  # P(Bin(N, p) ≤ E) = 1 − I_p(E + 1, N − E)
+
+
 class ID3:
     """ID3 decision tree (information gain, multiway splits on categorical attributes).
 
@@ -91,13 +115,17 @@ class ID3:
         self.min_gain = check_real("min_gain", min_gain, low=0.0)
 
     def fit(self, X, y, feature_names=None, continuous=()):
-        """Grow the tree on X (N, d) and y (N,); returns self."""
+        """Grow the tree on X (N, d) and y (N,); returns self.
+
+        ``continuous`` (C4.5 only) marks the numeric columns: column indices (ints) or a boolean mask of
+        length d; any other dtype raises TypeError (a float index, a string, …).
+        """
         X, y = self._check_xy(X, y)
         d = X.shape[1]
         self.continuous_ = self._check_continuous(continuous, d)
         self.feature_names_ = self._check_names(feature_names, d)
         self.values_ = [np.unique(X[:, j]) if j not in self.continuous_ else None for j in range(d)]
-        Xc = {j: X[:, j].astype(float) for j in self.continuous_}  # numeric copies of continuous columns
+        Xc = {j: self._numeric_column(X[:, j], self.feature_names_[j]) for j in self.continuous_}
         self.root_ = self._grow(X, Xc, y, np.arange(len(y)), set(range(d)) - set(self.continuous_), 0)
         return self
 
@@ -111,12 +139,37 @@ class ID3:
         return X, y
 
     def _check_continuous(self, continuous, d):
-        cols = tuple(int(c) for c in continuous)
+        """Column indices (ints) or a boolean mask of length d → a tuple of column indices."""
+        if isinstance(continuous, (str, bytes)) or not hasattr(continuous, "__iter__"):
+            raise TypeError(f"continuous must be column indices or a boolean mask, got {type(continuous).__name__}")
+        values = list(continuous)
+        if values and all(isinstance(c, (bool, np.bool_)) for c in values):  # a mask
+            if len(values) != d:
+                raise ValueError(f"continuous as a boolean mask must have length {d} (one per column), "
+                                 f"got {len(values)}")
+            cols = tuple(j for j, flag in enumerate(values) if flag)
+        elif all(isinstance(c, (int, np.integer)) and not isinstance(c, (bool, np.bool_)) for c in values):
+            cols = tuple(int(c) for c in values)
+        else:
+            kinds = sorted({type(c).__name__ for c in values})
+            raise TypeError(f"continuous must be column indices (ints) or a boolean mask (bools), not a mix "
+                            f"or other types; got {', '.join(kinds)}")
         if cols and not self.uses_gain_ratio:
             raise ValueError("ID3 handles categorical attributes only: continuous must be empty (use C45)")
         if any(c < 0 or c >= d for c in cols):
             raise ValueError(f"continuous must list column indices in [0, {d}), got {cols}")
         return cols
+
+    @staticmethod
+    def _numeric_column(col, name) -> np.ndarray:
+        """A continuous column as finite floats."""
+        try:
+            out = col.astype(float)
+        except (TypeError, ValueError):
+            raise ValueError(f"continuous column {name!r} must hold numbers, got e.g. {col[0]!r}") from None
+        if not np.all(np.isfinite(out)):
+            raise ValueError(f"continuous column {name!r} must contain only finite values (no NaN or inf)")
+        return out
 
     @staticmethod
     def _check_names(names, d):

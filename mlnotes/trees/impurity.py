@@ -20,6 +20,11 @@ attribute with one sample per value (its gain is the whole $H(D)$).
 
 Optional sample weights $w_i$ replace every count by a sum of weights.
 
+dtypes: ``entropy``, ``gini`` and ``misclassification`` return the floating dtype of ``p`` (float32
+in, float32 out; integers and bools give float64), and ``class_proportions`` that of the weights;
+the split scores (``impurity``, ``information_gain``, ``intrinsic_value``, ``gain_ratio``) are
+Python floats.
+
 See chapter: chapters/trees.md
 """
 
@@ -28,37 +33,48 @@ from __future__ import annotations
 import numpy as np
 
 from mlnotes._checks import check_array
+from mlnotes.trees._dtypes import as_float, float_dtype
 
 CRITERIA = ("entropy", "gini", "misclassification", "mse")
 
 
 def _check_proba(p) -> np.ndarray:
-    """Probability vectors along the last axis: non-negative and summing to 1."""
-    p = check_array("p", p, ndim=None)
+    """Probability vectors along the last axis, in their floating dtype: non-negative and summing to 1."""
+    p = as_float("p", p)
     if p.ndim == 0 or p.shape[-1] == 0:
         raise ValueError(f"p must have at least one class on its last axis, got shape {p.shape}")
     if np.any(p < 0):
         raise ValueError("p must be non-negative (probabilities)")
-    if not np.allclose(p.sum(axis=-1), 1.0, rtol=0, atol=1e-9):
+    tol = max(1e-9, 4 * p.shape[-1] * float(np.finfo(p.dtype).eps))  # rounding of K numbers of p's dtype
+    if not np.allclose(p.sum(axis=-1, dtype=np.float64), 1.0, rtol=0, atol=tol):
         raise ValueError("p must sum to 1 along its last axis")
     return p
 
 
 def entropy(p) -> np.ndarray:
-    """Entropy in bits of probability vectors p (..., K) → (...); 0·log 0 = 0. See chapter: chapters/trees.md"""
+    """Entropy in bits of probability vectors p (..., K) → (...), in p's floating dtype; 0·log 0 = 0.
+
+    See chapter: chapters/trees.md
+    """
     p = _check_proba(p)
     safe = np.where(p > 0, p, 1.0)  # log2(1) = 0 makes the 0·log 0 terms vanish
     return -np.sum(p * np.log2(safe), axis=-1)  # (...)
 
 
 def gini(p) -> np.ndarray:
-    """Gini impurity 1 − Σ p_k² of probability vectors p (..., K) → (...). See chapter: chapters/trees.md"""
+    """Gini impurity 1 − Σ p_k² of probability vectors p (..., K) → (...), in p's floating dtype.
+
+    See chapter: chapters/trees.md
+    """
     p = _check_proba(p)
     return 1.0 - np.sum(p * p, axis=-1)  # (...)
 
 
 def misclassification(p) -> np.ndarray:
-    """Misclassification impurity 1 − max_k p_k of p (..., K) → (...). See chapter: chapters/trees.md"""
+    """Misclassification impurity 1 − max_k p_k of p (..., K) → (...), in p's floating dtype.
+
+    See chapter: chapters/trees.md
+    """
     p = _check_proba(p)
     return 1.0 - np.max(p, axis=-1)  # (...)
 
@@ -79,7 +95,7 @@ def _check_weights(sample_weight, n: int) -> np.ndarray:
     """Non-negative finite weights (n,) with a positive sum; None means all ones."""
     if sample_weight is None:
         return np.ones(n)
-    w = check_array("sample_weight", sample_weight, ndim=1)
+    w = as_float("sample_weight", sample_weight, ndim=1)
     if w.shape[0] != n:
         raise ValueError(f"sample_weight must have shape ({n},) like y, got {w.shape}")
     if np.any(w < 0) or w.sum() <= 0:
@@ -88,12 +104,16 @@ def _check_weights(sample_weight, n: int) -> np.ndarray:
 
 
 def class_proportions(y, sample_weight=None) -> np.ndarray:
-    """Weighted class proportions of labels y (N,) → (K,), classes in sorted order. See chapter: chapters/trees.md"""
+    """Weighted class proportions of labels y (N,) → (K,), classes in sorted order.
+
+    float64, or the floating dtype of ``sample_weight`` (non-negative numbers; bools count as 0/1).
+    See chapter: chapters/trees.md
+    """
     y = _check_labels("y", y)
     w = _check_weights(sample_weight, len(y))
     _, inverse = np.unique(y, return_inverse=True)
-    counts = np.bincount(inverse, weights=w)  # (K,)
-    return counts / counts.sum()
+    counts = np.bincount(inverse, weights=w)  # (K,) summed in float64
+    return (counts / counts.sum()).astype(float_dtype(w))
 
 
 def impurity(y, criterion: str = "entropy", sample_weight=None) -> float:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from mlnotes._checks import check_real
-from mlnotes.trees.cart import TREE_LEAF, TreeArrays
+from mlnotes.trees.tree_arrays import TREE_LEAF, TreeArrays
 
 
 def _weakest_link(tree: TreeArrays, alpha: float | None):
@@ -73,7 +73,7 @@ def _weakest_link(tree: TreeArrays, alpha: float | None):
 
 
 def cost_complexity_path(tree: TreeArrays) -> tuple[np.ndarray, np.ndarray]:
-    """Effective alphas (P,) and total leaf impurities R(T) (P,) of the weakest-link sequence.
+    """Effective alphas (P,) and total leaf impurities R(T) (P,) of the weakest-link sequence, float64.
 
     See chapter: chapters/trees.md
     """

@@ -17,6 +17,10 @@ $H \ge$ ``min_child_weight``. The new scores are $F \leftarrow F + \eta\, w^*_{j
 Squared loss $\tfrac12(y - F)^2$: $g = F - y$, $h = 1$, so $w^* = \sum r/(n + \lambda)$ — with
 $\lambda = \gamma = 0$ this is GBDT's mean residual and the same split (the gain is GBDT's MSE
 decrease times $n/2$). Log loss: $g = p - y$, $h = p(1 - p)$ with $p = \sigma(F)$.
+dtypes: ``leaf_weight`` and ``split_gain`` return the floating dtype of their array arguments
+(float32 in, float32 out); trees are grown in float64, and ``XGBTree.predict`` returns the dtype of
+the g and h it was fitted on, ``XGBoost`` that of its targets y.
+
 Note: xgboost's own code scores a leaf by $G^2/(H+\lambda)$ without the ½, so its
 ``min_split_loss`` ($\gamma$) is compared with twice the gain written above.
 
@@ -28,28 +32,39 @@ from __future__ import annotations
 import numpy as np
 
 from mlnotes._checks import check_array, check_int, check_real
+from mlnotes.trees._dtypes import as_float, float_dtype
 from mlnotes.trees.boosting import sigmoid
-from mlnotes.trees.cart import TREE_LEAF, TreeArrays
+from mlnotes.trees.tree_arrays import TREE_LEAF, TreeArrays
 from mlnotes.trees.splitter import FEATURE_THRESHOLD
 
 
 def leaf_weight(G, H, lam: float = 1.0):
-    """Optimal leaf weight −G/(H + λ) from gradient and Hessian sums (any matching shapes).
+    """Optimal leaf weight −G/(H + λ) from gradient and Hessian sums (broadcastable shapes).
 
+    The result has the common floating dtype of G and H (float64 for integers).
     See chapter: chapters/trees.md
     """
     lam = check_real("lam", lam, low=0.0)
-    return -np.asarray(G, dtype=float) / (np.asarray(H, dtype=float) + lam)
+    G, H = as_float("G", G, finite=False), as_float("H", H, finite=False)
+    dtype = float_dtype(G, H)
+    return (-G.astype(dtype) / (H.astype(dtype) + lam)).astype(dtype, copy=False)
 
 
 def split_gain(G_L, H_L, G_R, H_R, lam: float = 1.0, gamma: float = 0.0):
     """½[G_L²/(H_L+λ) + G_R²/(H_R+λ) − (G_L+G_R)²/(H_L+H_R+λ)] − γ (elementwise).
 
+    The result has the common floating dtype of the four sums (float64 for integers).
     See chapter: chapters/trees.md
     """
     lam = check_real("lam", lam, low=0.0)
     gamma = check_real("gamma", gamma, low=0.0)
-    G_L, H_L, G_R, H_R = (np.asarray(a, dtype=float) for a in (G_L, H_L, G_R, H_R))
+    arrays = [as_float(name, a, finite=False) for name, a in zip(("G_L", "H_L", "G_R", "H_R"), (G_L, H_L, G_R, H_R))]
+    dtype = float_dtype(*arrays)
+    return _split_gain(*(a.astype(dtype, copy=False) for a in arrays), lam, gamma).astype(dtype, copy=False)
+
+
+def _split_gain(G_L, H_L, G_R, H_R, lam, gamma):
+    """The gain of splitting a leaf into L and R, on checked arrays (the kernel of :func:`split_gain`)."""
     score = lambda G, H: G * G / (H + lam)  # noqa: E731 - the "quality" G²/(H+λ) of one leaf
     return 0.5 * (score(G_L, H_L) + score(G_R, H_R) - score(G_L + G_R, H_L + H_R)) - gamma
 
@@ -80,8 +95,10 @@ class XGBTree:
     def fit(self, X, g, h):
         """Grow the tree on X (N, d) with gradients g (N,) and Hessians h (N,) ≥ 0. Returns self."""
         X = check_array("X", X, ndim=2).astype(np.float32).astype(float)  # float32 values, like CART
-        g = check_array("g", g, shape=(X.shape[0],))
-        h = check_array("h", h, shape=(X.shape[0],))
+        g = as_float("g", g, shape=(X.shape[0],))
+        h = as_float("h", h, shape=(X.shape[0],))
+        self.output_dtype_ = float_dtype(g, h)
+        g, h = g.astype(np.float64), h.astype(np.float64)  # grown in float64
         if np.any(h < 0):
             raise ValueError("h must be non-negative (a convex loss)")
         nodes, self.gains_ = [], {}
@@ -116,18 +133,18 @@ class XGBTree:
         GR, HR = g.sum() - GL, h.sum() - HL
         valid = (Xs[1:] > Xs[:-1] + FEATURE_THRESHOLD) & (HL >= self.min_child_weight) & (HR >= self.min_child_weight)
         with np.errstate(divide="ignore", invalid="ignore"):
-            gain = np.where(valid, split_gain(GL, HL, GR, HR, self.lam, self.gamma), -np.inf)
+            gain = np.where(valid, _split_gain(GL, HL, GR, HR, self.lam, self.gamma), -np.inf)
         p, j = np.unravel_index(np.argmax(gain.T), gain.T.shape)[::-1]  # first feature, then first position
         if not gain[p, j] > 0:
             return None
         return int(j), float(Xs[p, j] / 2.0 + Xs[p + 1, j] / 2.0), float(gain[p, j])
 
     def predict(self, X) -> np.ndarray:
-        """Leaf weight w* of each row of X (M, d) → (M,)."""
+        """Leaf weight w* of each row of X (M, d) → (M,), in the floating dtype of the fitted g and h."""
         if not hasattr(self, "tree_"):
             raise ValueError("this XGBTree is not fitted yet: call fit(X, g, h) first")
         X = check_array("X", X, ndim=2).astype(np.float32).astype(float)
-        return self.tree_.value[self.tree_.apply(X), 0]
+        return self.tree_.value[self.tree_.apply(X), 0].astype(self.output_dtype_, copy=False)
 
 
 class XGBoost:
@@ -155,7 +172,9 @@ class XGBoost:
     def fit(self, X, y):
         """Boost on X (N, d) and targets y (N,) (0/1 for the logistic loss). Returns self."""
         X = check_array("X", X, ndim=2)
-        y = check_array("y", y, shape=(X.shape[0],))
+        y = as_float("y", y, shape=(X.shape[0],))
+        self.output_dtype_ = float_dtype(y)
+        y = y.astype(np.float64)
         if self.loss == "logistic":
             if not np.all((y == 0) | (y == 1)):
                 raise ValueError("y must contain only 0 and 1 for the logistic loss")
@@ -172,8 +191,7 @@ class XGBoost:
             self.estimators_.append(tree)
         return self
 
-    def raw_predict(self, X) -> np.ndarray:
-        """Raw scores F(X) (M,): base score plus the shrunk leaf weights."""
+    def _raw64(self, X) -> np.ndarray:
         if not hasattr(self, "estimators_"):
             raise ValueError("this XGBoost is not fitted yet: call fit(X, y) first")
         F = np.full(len(check_array("X", X, ndim=2)), self.base_score_)
@@ -181,7 +199,11 @@ class XGBoost:
             F = F + self.learning_rate * tree.predict(X)
         return F
 
+    def raw_predict(self, X) -> np.ndarray:
+        """Raw scores F(X) (M,): base score plus the shrunk leaf weights, in the dtype of the training y."""
+        return self._raw64(X).astype(self.output_dtype_, copy=False)
+
     def predict(self, X) -> np.ndarray:
-        """Squared loss: predictions; logistic: P(y = 1) = σ(F). Shape (M,)."""
-        F = self.raw_predict(X)
-        return F if self.loss == "squared" else sigmoid(F)
+        """Squared loss: predictions; logistic: P(y = 1) = σ(F). Shape (M,), in the dtype of the training y."""
+        F = self._raw64(X)
+        return (F if self.loss == "squared" else sigmoid(F)).astype(self.output_dtype_, copy=False)
