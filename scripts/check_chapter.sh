@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 name=${1:?usage: scripts/check_chapter.sh CHAPTER}
 [ -f "chapters/$name.md" ] || { echo "no chapters/$name.md"; exit 2; }
 export MPLBACKEND=Agg PYDEVD_DISABLE_FILE_VALIDATION=1 PYTHONHASHSEED=0 MLNOTES_EXPLORE=static
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1} MKL_NUM_THREADS=${MKL_NUM_THREADS:-1}
 out="_build/check-$name"
 status=0
 if [ -n "${TESTS:-}" ]; then

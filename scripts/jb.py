@@ -22,7 +22,20 @@ def jobs() -> int:
     return int(value)
 
 
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def share_cores(n_jobs: int) -> None:
+    """Give each parallel chapter its share of the cores (BLAS and torch read these at start-up):
+    two kernels each running two BLAS threads on two cores make small matrix products many times
+    slower. A variable the user set is left alone."""
+    per_job = max(1, (os.cpu_count() or 1) // n_jobs)
+    for name in THREAD_VARIABLES:
+        os.environ.setdefault(name, str(per_job))
+
+
 def main() -> None:
+    share_cores(jobs())
     import jupyter_book.cli.main as cli
     import jupyter_book.sphinx as jb_sphinx
 

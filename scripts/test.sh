@@ -11,6 +11,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export MPLBACKEND=Agg PYDEVD_DISABLE_FILE_VALIDATION=1 PYTHONHASHSEED=0
+# Two workers or chapters run at once on two cores: one BLAS/torch thread each (oversubscribed
+# threads make small matrix products many times slower).
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1} MKL_NUM_THREADS=${MKL_NUM_THREADS:-1}
 phases=("$@"); [ ${#phases[@]} -eq 0 ] && phases=(unit strict nbval browser lab)
 declare -A result seconds
 STRICT=_build/strict
