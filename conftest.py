@@ -66,8 +66,6 @@ def prepare(nb):
     import nbformat
 
     for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = _undo_merge_leftovers(cell.get("outputs", []))
         tags = cell.get("metadata", {}).get("tags", [])
         if cell.cell_type == "code" and "timing" in tags and "nbval-ignore-output" not in tags:
             cell.metadata["tags"] = [*tags, "nbval-ignore-output"]
@@ -92,35 +90,6 @@ def prepare(nb):
             pending = next(checks, None)
     nb.cells = cells
     return nb
-
-
-def _undo_merge_leftovers(outputs: list) -> list:
-    """Drop stream outputs that myst-nb's stream merging left behind in the executed notebook.
-
-    With ``nb_merge_streams`` myst-nb (1.4) appends every later stream's text to the first stream
-    *in place* but keeps the later ones in the notebook it writes, so they appear twice there
-    (the page itself is right). A later stream is dropped only if the first one of its name
-    already ends with that text in that place."""
-    first: dict[str, dict] = {}
-    tails: dict[str, list[str]] = {}
-    for out in outputs:
-        if out.get("output_type") == "stream":
-            if out["name"] in first:
-                tails[out["name"]].append(out["text"].rstrip() + "\n")
-            else:
-                first[out["name"]] = out
-                tails[out["name"]] = []
-    leftover = {name for name, parts in tails.items()
-                if parts and first[name]["text"].endswith("".join(p for p in parts if p.strip()))}
-    kept, seen = [], set()
-    for out in outputs:
-        name = out.get("name") if out.get("output_type") == "stream" else None
-        if name in leftover and name in seen:
-            continue
-        if name:
-            seen.add(name)
-        kept.append(out)
-    return kept
 
 
 @contextlib.contextmanager

@@ -29,6 +29,6 @@ else
 fi
 echo "── nbval: a second execution compared with the build"
 MLNOTES_REQUIRE_WARM_CACHE=1 .venv/bin/pytest -q -p no:cacheprovider --nbval --nbval-current-env \
-  --nbval-sanitize-with tests/nbval_sanitize.cfg "$out/_build/jupyter_execute/chapters/$name.ipynb" || status=1
+  "$out/_build/jupyter_execute/chapters/$name.ipynb" || status=1
 grep -o "done chapters/$name in [0-9.]* s" "$out.log"
 exit $status

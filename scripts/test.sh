@@ -30,7 +30,7 @@ run_strict() {
 run_nbval() {
   [ -d "$EXECUTED" ] || run_strict || return 1
   $WARM MLNOTES_EXPLORE=static .venv/bin/pytest -q -p no:cacheprovider -n 2 --dist loadfile --nbval \
-    --nbval-current-env --nbval-cell-timeout=120 --nbval-sanitize-with tests/nbval_sanitize.cfg "$EXECUTED"
+    --nbval-current-env --nbval-cell-timeout=120 "$EXECUTED"
 }
 run_browser() {
   scripts/ensure_chromium.sh || true

@@ -72,3 +72,32 @@ def test_declared_parallel_safe_only_for_the_named_extensions():
     ext._declare_parallel_safe(SimpleNamespace(extensions=exts))
     assert all(exts[name].parallel_read_safe for name in ext.PARALLEL_SAFE)
     assert exts["other"].parallel_read_safe is None  # anything else still makes Sphinx read serially
+
+
+def test_streams_merge_exactly_without_touching_the_notebook():
+    import nbformat
+
+    out = [nbformat.v4.new_output("stream", name="stdout", text="B = 1: 0.5"),
+           nbformat.v4.new_output("stream", name="stdout", text="0\nB = 8: 0.25\n"),
+           nbformat.v4.new_output("display_data", data={"text/plain": "x"}),
+           nbformat.v4.new_output("stream", name="stdout", text="done\n")]
+    before = [dict(o) for o in out]
+    merged = ext.coalesce_streams(out)
+    # one print split into two chunks ("0.5" + "0") is joined as printed, not broken onto two lines
+    assert merged[0]["text"] == "B = 1: 0.50\nB = 8: 0.25\ndone\n"
+    assert [o["output_type"] for o in merged] == ["stream", "display_data"]
+    assert [dict(o) for o in out] == before  # the notebook's own outputs are unchanged
+    progress = ext.coalesce_streams([nbformat.v4.new_output("stream", name="stdout", text="10%\r50%\r100%\n")])
+    assert progress[0]["text"] == "100%\n"
+    erased = ext.coalesce_streams([nbformat.v4.new_output("stream", name="stdout", text="abc\x08\x08d\n")])
+    assert erased[0]["text"] == "ad\n"
+
+
+def test_fontawesome_script_is_dropped_from_built_pages(tmp_path):
+    page = tmp_path / "chapters" / "x.html"
+    page.parent.mkdir()
+    page.write_text('<head><script defer src="../_static/scripts/fontawesome.js?digest=1"></script>\n'
+                    '<script src="../_static/x.js"></script></head>')
+    app = SimpleNamespace(outdir=str(tmp_path), builder=SimpleNamespace(format="html"))
+    ext._drop_fontawesome_js(app, None)
+    assert page.read_text() == '<head><script src="../_static/x.js"></script></head>'
