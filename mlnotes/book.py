@@ -33,6 +33,23 @@ _PACKAGE_ROOT = Path(__file__).resolve().parent
 PYGMENTS_STYLE = "a11y-high-contrast-light"  # the site's light-mode style (pydata-sphinx-theme)
 
 
+def _formatter():
+    """Pygments' inline-style HTML formatter in the site's style. Importing that style (package
+    ``a11y_pygments``) calls ``logging.basicConfig(level=INFO)``, which would send every library's
+    log lines to stderr (and stderr fails the book's strict build): the root logger is restored."""
+    import logging
+
+    from pygments.formatters import HtmlFormatter
+
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        return HtmlFormatter(noclasses=True, style=PYGMENTS_STYLE, nobackground=True)
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+
+
 class Source:
     """Source code of one or more ``mlnotes`` objects, displayed highlighted.
 
@@ -56,10 +73,9 @@ class Source:
 
     def _repr_html_(self) -> str:
         from pygments import highlight
-        from pygments.formatters import HtmlFormatter
         from pygments.lexers import PythonLexer
 
-        formatter = HtmlFormatter(noclasses=True, style=PYGMENTS_STYLE, nobackground=True)
+        formatter = _formatter()
         blocks = []
         for caption, code in self.parts:
             body = highlight(code, PythonLexer(), formatter)

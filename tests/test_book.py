@@ -104,3 +104,14 @@ def test_figure_is_sharp_and_described():
     assert figure(draw, figsize=(4.0, 2.5), slope=2.0).png == fig.png  # deterministic
     with pytest.raises(ValueError, match="NaN or inf"):
         figure(draw, slope=float("nan"))
+
+
+def test_show_leaves_logging_alone():
+    import logging
+    import subprocess
+    import sys
+
+    code = ("import logging; from mlnotes.book import show; from mlnotes.optim import SGD; "
+            "show(SGD._update)._repr_html_(); r = logging.getLogger(); print(len(r.handlers), r.level)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["0", str(logging.WARNING)], "show() configured the root logger (library logs would reach stderr)"

@@ -76,3 +76,16 @@ def test_fixed_chunks_carry_their_section_and_text():
     assert {c.section for c in chunks} == {4}
     assert all(TEXT[c.start:c.end] == c.text for c in chunks)
     assert np.all(np.diff([c.start for c in chunks]) > 0)
+
+
+def test_the_shown_kernels_by_hand():
+    from mlnotes.rag.chunking import pack_sentences, window_ranges
+
+    assert window_ranges(7, 3, 1) == [(0, 3), (2, 5), (4, 7)]
+    assert window_ranges(4, 3, 1) == [(0, 3), (2, 4)]
+    assert window_ranges(2, 5, 2) == [(0, 2)] and window_ranges(0, 5, 2) == []
+    # sentences of 4, 3, 5, 2 and 9 words, at most 8 words a chunk, one sentence of overlap: each chunk restarts
+    # at the previous chunk's last sentence, unless that sentence and the next would not fit together (2 + 9)
+    assert pack_sentences([4, 3, 5, 2, 9], 8, 1) == [(0, 2), (1, 3), (2, 4), (4, 5)]
+    assert pack_sentences([4, 3, 5, 2, 9], 8, 0) == [(0, 2), (2, 4), (4, 5)]  # the 9-word sentence alone
+    assert pack_sentences([], 8, 1) == []

@@ -1,5 +1,6 @@
 """The book as a corpus: sections, anchors, excluded parts and labelled queries, on a small fixture book."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -18,10 +19,23 @@ kernelspec:
 # Alpha chapter (阿尔法)
 
 Alpha studies gradient descent and momentum. The value is {glue:text}`alpha_val:.2f` here.
+It took {eval}`alpha_steps` steps (see {ref}`sec-alpha-saddle`), and **$k_1$** sets *how
+fast* it saturates.
 
 ```{code-cell} ipython3
 # a heading-like comment inside code must not start a section
 SECRET_CODE_TOKEN = 1
+```
+
+```{code-cell} ipython3
+:tags: [remove-input]
+
+show(SHOWN_KERNEL._update)
+```
+
+```{code-cell} ipython3
+with expect_error(ValueError, match="beta2"):
+    DELIBERATE_ERROR(beta2=1.0)
 ```
 
 (sec-alpha-momentum)=
@@ -83,7 +97,8 @@ DRILL_ONLY_TEXT must not be indexed.
 BETA = '''(ch-beta)=
 # Beta chapter
 
-Beta covers retrieval with inverted indexes and postings lists.
+Beta covers retrieval with inverted indexes and postings lists. It builds on {ref}`sec-alpha-momentum`
+from {doc}`alpha` ({numref}`fig-x`).
 
 ## Postings lists
 
@@ -132,12 +147,57 @@ def test_sections_titles_anchors_and_order(book):
 def test_only_explanatory_prose_is_indexed(book):
     text = "\n".join(s.text for s in book.sections)
     for absent in ("SECRET_CODE_TOKEN", "pyobject", "literalinclude", "DRILL_ONLY_TEXT", "Write the step",
-                   "(sec-alpha", "{ref}", "glue", "It averages the gradients"):
+                   "(sec-alpha", "{ref}", "glue", "It averages the gradients", "show(", "SHOWN_KERNEL",
+                   "remove-input", "expect_error", "DELIBERATE_ERROR", "{eval}", "alpha_steps", "**", "`"):
         assert absent not in text, absent
     assert "warmup is a schedule" in text  # a note directive keeps its prose
     assert "heavy-ball momentum" in text
     assert "See the saddle." in text  # {ref}`words <label>` keeps its words
     assert "The value is … here." in text  # a glued number becomes an ellipsis
+
+
+def test_computed_values_and_links_read_as_on_the_page(book):
+    by_key = {s.key: s.text for s in book.sections}
+    alpha = " ".join(by_key["alpha#ch-alpha"].split())
+    # {eval}`name`: the value exists only once the chapter runs, so it reads "…", never the variable's name;
+    # a bare {ref}`label` reads as the heading it links to (here defined later in the same chapter)
+    assert "It took … steps (see Saddle points), and $k_1$ sets how fast it saturates." in alpha
+    # across chapters: {ref} to another chapter's heading, {doc} to its title; {numref} shows no words
+    beta = " ".join(by_key["beta#ch-beta"].split())
+    assert "It builds on Momentum keeps a velocity from Alpha chapter (阿尔法)." in beta
+
+
+@pytest.mark.parametrize("source,plain", [
+    ("**bold** and `code` and [link](http://x)", "bold and code and link"),
+    ("{eval}`worst_err` and {glue:text}`x:.2f`", "… and …"),
+    ("see {ref}`sec-a`.", "see Title A."),
+    ("see {ref}`sec-unknown`.", "see."),
+    ("({ref}`sec-unknown`)", ""),
+    ("{ref}`the words <sec-a>`", "the words"),
+    ("{math}`x^2` and {abbr}`RAG (retrieval)` and {sub}`2`", "x^2 and RAG (retrieval) and 2"),
+    ("**$k_1$** (typically)", "$k_1$ (typically)"),
+    ("*across\nlines*", "across\nlines"),
+    ("$a*b*c$ and $$x_1 * y_2$$ stay", "$a*b*c$ and $$x_1 * y_2$$ stay"),
+    ("`$\\sqrt{d_k}$` alone", "$\\sqrt{d_k}$ alone"),
+    ("snake_case and d_k stay", "snake_case and d_k stay"),
+    ("a <!-- hidden --> b", "a  b"),
+])
+def test_plain_inline(source, plain):
+    assert plain_inline(source, {"sec-a": "Title A"}) == plain
+
+
+def test_the_real_book_indexes_clean_prose():
+    """Every section and question of this book, and every snippet `mlnotes ask` prints, is free of MyST syntax."""
+    from mlnotes.rag.retriever import make_chunks, snippet
+
+    book = load_book(find_root(Path(__file__).parent))
+    raw = re.compile(r"\{[\w:.-]+\}`|`|^:::|^\(\S+\)=|<!--|\*\*|\(\s*\)", re.M)
+    for s in book.sections:
+        assert not raw.search(s.text), (s.key, raw.search(s.text).group())
+    for q in book.queries:
+        assert not raw.search(q.text), q.text
+    for chunk in make_chunks(book.sections):
+        assert not raw.search(snippet(chunk.text)), snippet(chunk.text)
 
 
 def test_interview_questions_are_labelled_queries(book):
@@ -167,8 +227,7 @@ def test_heading_ids_match_sphinx():
     assert heading_id("Hand-write it: one Adam step (手撕 Adam)") == "hand-write-it-one-adam-step-adam"
 
 
-def test_inline_markup_and_ref_targets():
-    assert plain_inline("**bold** and `code` and [link](http://x)") == "bold and code and link"
+def test_ref_targets():
     assert ref_targets("see {ref}`sec-a` and {ref}`the b <sec-b>`.") == ["sec-a", "sec-b"]
 
 
@@ -196,3 +255,23 @@ def test_find_root_walks_up(tmp_path):
     write_book(tmp_path)
     deep = tmp_path / "chapters"
     assert find_root(deep) == tmp_path.resolve()
+
+
+def test_label_titles_and_doc_titles(tmp_path):
+    from mlnotes.rag.corpus import label_titles
+
+    assert label_titles(ALPHA) == {"ch-alpha": "Alpha chapter (阿尔法)", "sec-alpha-momentum": "Momentum keeps a velocity",
+                                   "sec-alpha-saddle": "Saddle points", "sec-alpha-interview": "Interview questions (面试题)",
+                                   "sec-alpha-drill": "Hand-write it: one step (手撕)"}
+    # a label on a paragraph labels no heading: a bare {ref} to it has no title to show
+    assert "sec-alpha-momentum-para" not in label_titles(ALPHA)
+
+
+def test_rag_intro_says_which_pieces_are_not_from_scratch():
+    """Issue 11, item 14: the intro used to say every piece is built from scratch; faiss and the stand-in
+    reranker are not, and the intro (the chapter's title section) must say so before any section."""
+    root = find_root(Path(__file__).parent)
+    sections, _, _ = parse_chapter((root / "chapters" / "rag.md").read_text(encoding="utf-8"), "rag")
+    intro = " ".join(sections[0].text.split())
+    assert sections[0].level == 1 and "builds each piece from scratch" not in intro
+    assert "faiss" in intro and "stand-in" in intro and "not written here" in intro

@@ -143,3 +143,85 @@ def test_compare_indexes_rows():
     assert [r["index"].split()[0] for r in rows] == ["Flat", "IVF", "IVF", "HNSW"]
     assert rows[0]["recall"] == 1.0 and rows[2]["recall"] == 1.0
     assert all(r["ms_per_query"] > 0 for r in rows)
+
+
+# -- the pack: one file with many vectors --------------------------------------------------------
+def test_pack_round_trip_and_fallback(tmp_path):
+    cache = EmbeddingCache("m", root=tmp_path)
+    texts = [f"text {i}" for i in range(20)]
+    for i, t in enumerate(texts):
+        cache.put(t, np.full(4, float(i), dtype=np.float32))
+    assert cache.write_pack(texts[:15] + ["never embedded"]) == 15  # texts without a vector are skipped
+    for f in tmp_path.rglob("*.npy"):
+        f.unlink()  # only the pack is left
+    fresh = EmbeddingCache("m", root=tmp_path)
+    for i, t in enumerate(texts[:15]):
+        v = fresh.get(t)
+        assert v.dtype == np.float32 and np.all(v == i)
+    assert fresh.get("text 17") is None  # not in the pack, no file: a miss
+    fresh.put("text 17", np.ones(4, dtype=np.float32))
+    assert np.all(fresh.get("text 17") == 1)  # a file still works beside the pack
+    fresh.pack_path.write_bytes(b"not an npz")
+    assert EmbeddingCache("m", root=tmp_path).get("text 3") is None  # a broken pack reads as no pack
+
+
+def test_embedder_save_pack_holds_what_it_used(tmp_path):
+    emb = Embedder("hashing-test", encode=hashing_encode, cache=EmbeddingCache("hashing-test", root=tmp_path))
+    a = emb.embed(["alpha", "beta gamma"])
+    assert emb.save_pack() == 2
+    for f in tmp_path.rglob("*.npy"):
+        f.unlink()
+    again = Embedder("hashing-test", encode=hashing_encode, cache=EmbeddingCache("hashing-test", root=tmp_path))
+    np.testing.assert_array_equal(again.embed(["beta gamma", "alpha"]), a[[1, 0]])
+    assert again.encoded == 0
+
+
+def test_model_facts_come_from_the_packaged_configuration():
+    from mlnotes.rag.dense import model_facts
+
+    facts = model_facts()
+    assert facts == {"layers": 6, "width": DIM, "max_tokens": 256, "pooling": "mean", "normalized": True}
+
+
+# -- distances counted by faiss, deterministic builds ----------------------------------------------
+def test_counted_distances():
+    x = ann.clustered_unit_vectors(600, 16, n_clusters=30, seed=4)
+    q = x[:20]
+    flat_ids, n = ann.counted_search(ann.build_index(x, "flat"), "flat", q, 5)
+    assert n == 600.0
+    ivf = ann.build_index(x, "ivf", nlist=12)
+    _, every_cell = ann.counted_search(ivf, "ivf", q, 5, nprobe=12)
+    assert every_cell == 600 + 12  # every vector, plus the 12 centroids
+    _, one_cell = ann.counted_search(ivf, "ivf", q, 5, nprobe=1)
+    assert 12 < one_cell < every_cell
+    hnsw = ann.build_index(x, "hnsw", m=8)
+    _, few = ann.counted_search(hnsw, "hnsw", q, 5, ef_search=8)
+    _, many = ann.counted_search(hnsw, "hnsw", q, 5, ef_search=64)
+    assert 0 < few < many
+
+
+def test_builds_are_single_threaded_and_repeatable():
+    import faiss
+
+    x = ann.clustered_unit_vectors(1500, 32, n_clusters=60, seed=5)
+    q = x[:50]
+    results = []
+    for threads in (2, 1):
+        faiss.omp_set_num_threads(threads)
+        try:
+            for kind, kw in (("hnsw", {"ef_search": 16}), ("ivf", {"nprobe": 2})):
+                index = ann.build_index(x, kind, nlist=30, m=8, ef_construction=16)
+                assert faiss.omp_get_max_threads() == threads  # restored after the build
+                results.append(ann.counted_search(index, kind, q, 10, **kw))
+        finally:
+            faiss.omp_set_num_threads(1)
+    for (ids_a, n_a), (ids_b, n_b) in zip(results[:2], results[2:]):
+        np.testing.assert_array_equal(ids_a, ids_b)
+        assert n_a == n_b
+
+
+def test_compare_indexes_reports_distances_and_bytes():
+    x = ann.clustered_unit_vectors(600, 16, n_clusters=30, seed=2)
+    rows = ann.compare_indexes(x[:500], x[500:], k=5, nlist=16, nprobes=(1, 16), efs=(8,))
+    assert rows[0]["distances"] == 500.0 and rows[2]["distances"] == 500 + 16
+    assert all(r["bytes"] >= rows[0]["bytes"] for r in rows)  # every index stores the vectors

@@ -58,9 +58,9 @@ def test_data_driven_figures_draw():
 
     rows = [{"size": s, "method": m, "mode": mode, "hit@1": 0.5, "hit@5": 0.8, "mrr@10": 0.6}
             for s in (25, 50, 100) for m in ("bm25", "dense") for mode in ("fixed", "structure")]
-    ann_rows = [{"index": "Flat (exact)", "param": "", "recall": 1.0, "ms_per_query": 1.0},
-                {"index": "IVF (nlist=10)", "param": "nprobe=1", "recall": 0.5, "ms_per_query": 0.1},
-                {"index": "HNSW (M=16)", "param": "efSearch=16", "recall": 0.9, "ms_per_query": 0.2}]
+    ann_rows = [{"index": "Flat (exact)", "param": "", "recall": 1.0, "distances": 100.0},
+                {"index": "IVF (nlist=10)", "param": "nprobe=1", "recall": 0.5, "distances": 20.0},
+                {"index": "HNSW (M=16)", "param": "efSearch=16", "recall": 0.9, "distances": 40.0}]
     evals = [{"method": m, "hit@1": 0.5, "hit@5": 0.9, "mrr@10": 0.65} for m in ("BM25", "dense")]
     fig, axes = plt.subplots(1, 3)
     with warnings.catch_warnings():
@@ -71,3 +71,48 @@ def test_data_driven_figures_draw():
         fig.canvas.draw()
     assert len(axes[0].lines) == 4 and axes[0].get_ylim() == (0, 1)
     plt.close(fig)
+
+
+def test_similarity_figure_titles_say_what_the_vectors_show():
+    """Raw vectors: cosine, dot and L2 pick three different documents (dot the longest, L2 the one whose length is
+    closest to the query's); unit vectors: one document for all three. The titles are computed from the same data."""
+    import numpy as np
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    raw, unit = figs.similarity_winners(False), figs.similarity_winners(True)
+    assert len(set(raw.values())) == 3 and len(set(unit.values())) == 1
+    x, q = figs._points_2d()
+    lengths = np.linalg.norm(x, axis=1)
+    assert raw["dot"] == int(np.argmax(lengths))
+    assert raw["L2"] == int(np.argmin(np.abs(lengths - np.linalg.norm(q))))
+    fig, ax = plt.subplots()
+    figs.draw_similarity(ax, False)
+    assert ax.get_title() == "raw vectors: 3 different winners"
+    figs.draw_similarity(ax, True)
+    assert ax.get_title().startswith("unit vectors: one winner for all three")
+    plt.close(fig)
+
+
+def test_b_has_no_effect_at_k1_zero_so_the_chapter_greys_it_out():
+    """The chapter passes inactive={"b": k1 == 0}: at k1 = 0 every curve is flat at 1, whatever b."""
+    import numpy as np
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    def curves(k1, b):
+        fig, axes = plt.subplots(1, 2)
+        figs.draw_bm25_curves(axes, k1=k1, b=b)
+        data = [np.asarray(line.get_ydata(), dtype=float) for ax in axes for line in ax.lines]
+        plt.close(fig)
+        return data
+
+    for b in figs.B_VALUES[1:]:
+        assert all(np.array_equal(x, y) for x, y in zip(curves(0.0, figs.B_VALUES[0]), curves(0.0, b)))
+    assert not all(np.array_equal(x, y) for x, y in zip(curves(1.2, 0.0), curves(1.2, 1.0)))

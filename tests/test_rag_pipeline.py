@@ -182,3 +182,87 @@ def test_bench_measure_on_the_fixture(tmp_path, monkeypatch, embedder):
     for method in ("bm25", "dense", "hybrid"):
         assert 0 < out["query_ms"][method]["p50"] <= out["query_ms"][method]["p95"]
     assert out["bm25_ours_ms"] > 0 and out["bm25s_ms"] > 0 and out["model_load_s"] is None
+
+
+# -- batched rankings: the same answers as one query at a time ------------------------------------
+def _section_scores_oracle(retriever, query, method):
+    """The obvious definition: each section's best chunk (first of equal ones), -inf if BM25 matches nothing."""
+    cs = retriever.chunk_scores(query, method)
+    best, arg = np.full(len(retriever.sections), -np.inf), np.full(len(retriever.sections), -1)
+    for c, s in enumerate(retriever.chunk_section):
+        if arg[s] < 0 or cs[c] > best[s]:
+            best[s], arg[s] = cs[c], c
+    if method == "bm25":
+        best[best <= 0] = -np.inf
+    return best, arg
+
+
+QUERIES = ["velocity averages gradients", "postings list sorted ids", "saddle point Hessian", "unicorn",
+           "bias correction beta"]
+
+
+@pytest.mark.parametrize("method", ["bm25", "dense"])
+def test_section_scores_equal_the_obvious_loop(retriever, method):
+    best, arg = retriever.section_score_matrix(QUERIES, method)
+    for j, q in enumerate(QUERIES):
+        want_best, want_arg = _section_scores_oracle(retriever, q, method)
+        np.testing.assert_array_equal(best[:, j], want_best)
+        finite = np.isfinite(want_best)
+        np.testing.assert_array_equal(arg[finite, j], want_arg[finite])
+
+
+def test_bm25_score_matrix_equals_one_query_at_a_time(book):
+    docs = [["a", "b", "b"], ["b", "c"], ["c", "c", "d", "a"], []]
+    from mlnotes.rag.bm25 import BM25
+
+    bm25 = BM25().fit(docs)
+    queries = [["a"], ["b", "b", "zzz"], [], ["c", "d", "a"]]
+    matrix = bm25.score_matrix(queries)
+    assert matrix.shape == (4, 4)
+    for j, q in enumerate(queries):
+        np.testing.assert_allclose(matrix[:, j], bm25.scores(q), rtol=1e-15, atol=0)
+
+
+@pytest.mark.parametrize("method", ["bm25", "dense", "hybrid", "rerank"])
+def test_rankings_of_a_batch_equal_single_queries(book, embedder, method):
+    batch = Retriever(book.sections, ChunkConfig("structure", 12, 1), embedder=embedder)
+    single = Retriever(book.sections, ChunkConfig("structure", 12, 1), embedder=embedder)
+    together = batch.rankings(QUERIES + QUERIES[:2], method)
+    for q, ranked in zip(QUERIES + QUERIES[:2], together):
+        alone = single.ranking(q, method)
+        assert [s for s, _, _ in ranked] == [s for s, _, _ in alone]
+        np.testing.assert_allclose([x for _, x, _ in ranked], [x for _, x, _ in alone], rtol=1e-6)
+
+
+def test_rankings_are_remembered_and_copies_are_returned(retriever):
+    first = retriever.ranking("momentum velocity", "hybrid")
+    first.clear()  # a caller's change must not reach the memo
+    again = retriever.ranking("momentum velocity", "hybrid")
+    assert again and again == retriever.ranking("momentum velocity", "hybrid")
+    assert ("hybrid", None, None) in {key for key, _ in retriever._rankings}
+    retriever.forget_rankings()
+    assert not hasattr(retriever, "_rankings") or not retriever._rankings
+    assert retriever.ranking("momentum velocity", "hybrid") == again
+
+
+def test_by_chapter_equals_a_filter_per_question(book, retriever):
+    filtered = ranked_keys(retriever, book.queries, "hybrid", by_chapter=True)
+    for q, keys in zip(book.queries, filtered):
+        want = [retriever.sections[s].key for s, _, _ in retriever.ranking(q.text, "hybrid", chapter=q.chapter)[:10]]
+        assert keys == want and all(k.startswith(q.chapter + "#") for k in keys)
+
+
+def test_saved_index_holds_no_memo(tmp_path, monkeypatch, embedder):
+    import pickle
+
+    from mlnotes.rag.store import open_index
+
+    monkeypatch.setenv("MLNOTES_CACHE", str(tmp_path / "cache"))
+    root = write_book(tmp_path / "b")
+    r, _ = open_index(root, embedder=embedder, progress=False)
+    r.search("postings", "rerank")  # fills the ranking and unit-vector memos
+    from mlnotes.rag.store import _save
+
+    path = tmp_path / "again.pkl"
+    _save(path, r)
+    assert not [k for k in pickle.loads(path.read_bytes()) if k.startswith("_")]

@@ -149,6 +149,12 @@ def draw_hit_rate(ax, rows, metric: str = "hit@1"):
     ax.legend(fontsize=8, loc="lower center", ncols=2)
 
 
+def draw_sweep(axes, rows):
+    """Hit rate@1 (left) and hit rate@5 (right) against chunk size: :func:`draw_hit_rate` on two panels."""
+    draw_hit_rate(axes[0], rows, "hit@1")
+    draw_hit_rate(axes[1], rows, "hit@5")
+
+
 def _group(rows):
     keys = []
     for r in rows:
@@ -240,6 +246,17 @@ def _points_2d():
     return x, np.array([1.0, 0.55])
 
 
+def similarity_winners(normalized: bool = False) -> dict:
+    """The nearest of the nine documents to the query by each similarity: {"cosine": i, "dot": j, "L2": k}."""
+    x, q = _points_2d()
+    if normalized:
+        x = x / np.linalg.norm(x, axis=1, keepdims=True)
+        q = q / np.linalg.norm(q)
+    scores = {"cosine": (x @ q) / (np.linalg.norm(x, axis=1) * np.linalg.norm(q)), "dot": x @ q,
+              "L2": -np.sum((x - q) ** 2, axis=1)}
+    return {name: int(np.argmax(s)) for name, s in scores.items()}
+
+
 def draw_similarity(ax, normalized: bool = False):
     """Nine 2-D document vectors and a query: the nearest document by cosine, dot product and L2 distance,
     which disagree on raw vectors and coincide once every vector is scaled to length 1."""
@@ -247,42 +264,55 @@ def draw_similarity(ax, normalized: bool = False):
     if normalized:
         x = x / np.linalg.norm(x, axis=1, keepdims=True)
         q = q / np.linalg.norm(q)
-    cos = (x @ q) / (np.linalg.norm(x, axis=1) * np.linalg.norm(q))
-    dot = x @ q
-    l2 = -np.sum((x - q) ** 2, axis=1)
+    winners = similarity_winners(normalized)
     t = np.linspace(0, np.pi / 2, 50)
     ax.plot(np.cos(t), np.sin(t), color=GREY, lw=0.8, ls=":")
     ax.scatter(x[:, 0], x[:, 1], s=25, color=GREY, zorder=2)
     ax.annotate("", xy=q, xytext=(0, 0), arrowprops=dict(arrowstyle="->", color="k", lw=1.5))
     ax.text(q[0] + 0.05, q[1] + 0.05, "query", fontsize=9)
-    for (name, s), color, off in zip((("cosine", cos), ("dot", dot), ("L2", l2)), COLORS[:3], (0.0, 0.09, 0.18)):
-        i = int(np.argmax(s))
+    for (name, i), color, off in zip(winners.items(), COLORS[:3], (0.0, 0.09, 0.18)):
         ax.scatter([x[i, 0]], [x[i, 1]], s=160 + 160 * off * 10, facecolors="none", edgecolors=color, lw=1.8,
                    zorder=3, label=f"top-1 by {name}")
+    n = len(set(winners.values()))
+    title = "one winner for all three" if n == 1 else f"{n} different winners"
     ax.set(xlim=(-0.1, 2.8), ylim=(-0.1, 2.2), aspect="equal",
-           title="unit vectors: one winner" if normalized else "raw vectors: three different winners")
+           title=f"{'unit' if normalized else 'raw'} vectors: {title}")
     ax.legend(fontsize=8, loc="upper right")
     ax.title.set_fontsize(9)
 
 
 def draw_ann(ax, rows, title: str = ""):
-    """Recall@10 against query time for faiss Flat (exact), IVF at several nprobe and HNSW at several efSearch."""
+    """Recall@10 against the distances computed per query (a cost that does not depend on the machine) for faiss
+    Flat (exact), IVF at several nprobe and HNSW at several efSearch."""
     marks = {"Flat": ("*", COLORS[7]), "IVF": ("s-", COLORS[0]), "HNSW": ("o-", COLORS[1])}
     for kind, (mark, color) in marks.items():
         group = [r for r in rows if r["index"].startswith(kind)]
         if not group:
             continue
-        ax.plot([r["ms_per_query"] for r in group], [r["recall"] for r in group], mark, color=color, ms=7,
+        ax.plot([r["distances"] for r in group], [r["recall"] for r in group], mark, color=color, ms=7,
                 label=group[0]["index"])
         for r in group:
             if r["param"]:
-                ax.annotate(r["param"].split("=")[1], (r["ms_per_query"], r["recall"]), textcoords="offset points",
+                ax.annotate(r["param"].split("=")[1], (r["distances"], r["recall"]), textcoords="offset points",
                             xytext=(4, -10), fontsize=7, color=color)
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+
+    most = max(r["distances"] for r in rows)
     ax.set_xscale("log")
-    ax.set(ylim=(0, 1.05), xlabel="ms per query (1 thread)", ylabel="recall@10 vs exact", title=title)
+    ax.set(xlim=(min(r["distances"] for r in rows) / 1.5, most * 1.5), ylim=(0, 1.05),
+           xlabel="distances computed per query", ylabel="recall@10 vs exact", title=title)
+    ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 3.0)))  # 10, 30, 100, 300, …
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.xaxis.set_minor_locator(NullLocator())
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
     ax.title.set_fontsize(9)
+
+
+def draw_ann_pair(axes, left, right, left_title: str = "", right_title: str = ""):
+    """:func:`draw_ann` for two sets of rows side by side (e.g. the book's vectors and synthetic ones)."""
+    draw_ann(axes[0], left, left_title)
+    draw_ann(axes[1], right, right_title)
 
 
 def draw_evaluation(ax, rows):

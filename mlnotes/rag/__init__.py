@@ -1,12 +1,14 @@
-r"""Retrieval-augmented generation (检索增强生成, RAG): the retrieval half, from scratch, over this book.
+r"""Retrieval-augmented generation (检索增强生成, RAG): the retrieval half, over this book.
 
 * :mod:`~mlnotes.rag.corpus` — chapters → sections; interview questions → labelled queries;
+* :mod:`~mlnotes.rag.myst` — MyST inline markup → the text a reader sees (a computed value reads "…");
 * :mod:`~mlnotes.rag.chunking` — fixed-size (with overlap) and sentence-packed chunks;
 * :mod:`~mlnotes.rag.tfidf` — TF-IDF equal to scikit-learn's ``TfidfVectorizer``;
 * :mod:`~mlnotes.rag.bm25` — BM25 equal to ``bm25s`` (lucene, robertson, atire) and ``rank_bm25``;
 * :mod:`~mlnotes.rag.inverted_index` — postings, gap + varint coding, AND / OR;
 * :mod:`~mlnotes.rag.dense` — MiniLM embeddings with a disk cache; cosine / dot / L2;
-* :mod:`~mlnotes.rag.ann` — faiss Flat / IVF / HNSW, recall@k and latency;
+* :mod:`~mlnotes.rag.ann` — faiss Flat / IVF / HNSW (the library, not from scratch), recall@k,
+  distances computed per query and latency;
 * :mod:`~mlnotes.rag.fusion` — reciprocal rank fusion;
 * :mod:`~mlnotes.rag.rerank` — a sentence-level MiniLM stand-in for a cross-encoder;
 * :mod:`~mlnotes.rag.retriever`, :mod:`~mlnotes.rag.evaluate`, :mod:`~mlnotes.rag.transforms` — the

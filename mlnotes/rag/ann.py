@@ -12,8 +12,11 @@ For unit vectors, maximum inner product = maximum cosine, so every index uses th
 
 $$\mathrm{recall@}k = \frac{1}{Q}\sum_q \frac{|\mathrm{ANN}_k(q) \cap \mathrm{Exact}_k(q)|}{k}.$$
 
-Timings use one faiss thread (``faiss.omp_set_num_threads(1)``, restored afterwards) and a
-batch of queries; the reported latency is total time / number of queries.
+Indexes are built on one faiss thread, so k-means and the HNSW graph come out the same on every
+run (a parallel HNSW build inserts nodes in a varying order). Timings use one thread too
+(``faiss.omp_set_num_threads(1)``, restored afterwards) and a batch of queries; the reported
+latency is total time / number of queries. Because a timing depends on the machine, each search
+also reports the **distances computed per query** (faiss's own counters), a cost that does not.
 
 See chapter: chapters/rag.md
 """
@@ -25,7 +28,8 @@ import time
 
 import numpy as np
 
-from mlnotes._checks import check_array, check_int
+from mlnotes._checks import check_int
+from mlnotes.rag._vectors import check_ids, check_vectors
 
 KINDS = ("flat", "ivf", "hnsw")
 
@@ -54,13 +58,15 @@ def clustered_unit_vectors(n: int, dim: int = 384, n_clusters: int = 1000, sprea
 
 
 def build_index(x, kind: str = "flat", nlist: int = 64, m: int = 16, ef_construction: int = 40, seed: int = 0):
-    """A faiss inner-product index over unit vectors: (N, d) float32 -> faiss index.
+    """A faiss inner-product index over unit vectors: (N, d) real (stored as float32) -> faiss index.
+
+    ``x`` must hold real numbers: a bool array raises ``TypeError``.
 
     See chapter: chapters/rag.md
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
-    x = np.ascontiguousarray(check_array("x", x, ndim=2), dtype=np.float32)  # (N, d)
+    x = np.ascontiguousarray(check_vectors("x", x), dtype=np.float32)  # (N, d) faiss works in float32
     faiss = _faiss()
     d = x.shape[1]
     if kind == "flat":
@@ -71,20 +77,28 @@ def build_index(x, kind: str = "flat", nlist: int = 64, m: int = 16, ef_construc
         index.cp.seed = seed
         index.cp.min_points_per_centroid = 1  # small corpora: no warning about few points per cell
         index.cp.niter = 10  # k-means iterations (faiss default 25): a faster build, cells barely change
-        index.train(x)
     else:
         index = faiss.IndexHNSWFlat(d, check_int("m", m, low=2), faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = check_int("ef_construction", ef_construction, low=1)
-    index.add(x)
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)  # one thread: the same k-means cells and the same HNSW graph on every run
+    try:
+        if kind == "ivf":
+            index.train(x)
+        index.add(x)
+    finally:
+        faiss.omp_set_num_threads(before)
     return index
 
 
 def search(index, q, k: int = 10, nprobe: int | None = None, ef_search: int | None = None) -> tuple:
-    """Top-k ids and scores from a faiss index: (Q, d) -> ((Q, k) int, (Q, k) float32).
+    """Top-k ids and scores from a faiss index: (Q, d) -> ((Q, k) int64, (Q, k) float32).
 
+    Note the order, ids first (faiss's own ``index.search`` returns scores first). faiss computes
+    in float32, so float64 queries are converted and the scores are float32 whatever the input.
     See chapter: chapters/rag.md
     """
-    q = np.ascontiguousarray(check_array("q", q, ndim=2), dtype=np.float32)  # (Q, d)
+    q = np.ascontiguousarray(check_vectors("q", q), dtype=np.float32)  # (Q, d) faiss works in float32
     k = check_int("k", k, low=1)
     if nprobe is not None:
         index.nprobe = check_int("nprobe", nprobe, low=1)
@@ -95,66 +109,93 @@ def search(index, q, k: int = 10, nprobe: int | None = None, ef_search: int | No
 
 
 def recall_at_k(approx_ids, exact_ids, k: int) -> float:
-    """Mean fraction of the exact top k found in the approximate top k: (Q, ≥k), (Q, ≥k) -> float.
+    """Mean fraction of the exact top k found in the approximate top k: (Q, ≥k), (Q, ≥k) int -> float.
+
+    Both arguments are integer ids: float arrays (e.g. scores passed by mistake) raise ``TypeError``.
 
     See chapter: chapters/rag.md
     """
-    a = np.asarray(approx_ids)
-    e = np.asarray(exact_ids)
+    a = check_ids("approx_ids", approx_ids)
+    e = check_ids("exact_ids", exact_ids)
     k = check_int("k", k, low=1)
     if a.ndim != 2 or e.ndim != 2 or a.shape[0] != e.shape[0] or min(a.shape[1], e.shape[1]) < k:
         raise ValueError(f"approx_ids and exact_ids must be (Q, >= {k}) with the same Q, got {a.shape} and {e.shape}")
     return float(np.mean([len(set(ai[:k]) & set(ei[:k])) / k for ai, ei in zip(a, e)]))
 
 
-def _timed_search(index, q, k, repeats: int = 3, **kw) -> tuple:
-    """Best-of-``repeats`` search time per query in ms, with the ids."""
+def _timed_search(index, q, k, repeats: int = 3, **kw) -> float:
+    """Best-of-``repeats`` search time per query in ms, on one faiss thread."""
     faiss = _faiss()
     before = faiss.omp_get_max_threads()
     faiss.omp_set_num_threads(1)
     try:
-        best, ids = np.inf, None
+        best = np.inf
         for _ in range(repeats):
             t0 = time.perf_counter()
-            ids, _ = search(index, q, k, **kw)
+            search(index, q, k, **kw)
             best = min(best, time.perf_counter() - t0)
     finally:
         faiss.omp_set_num_threads(before)
-    return ids, 1e3 * best / len(q)
+    return 1e3 * best / len(q)
+
+
+def counted_search(index, kind: str, q, k: int = 10, **kw) -> tuple:
+    """Top-k ids and the mean number of distances computed per query: -> ((Q, k) int, float).
+
+    The count is faiss's own (``hnsw_stats``, ``indexIVF_stats``): it does not depend on the
+    machine, unlike a timing. Flat computes all N; IVF its ``nlist`` centroids plus the vectors
+    of the ``nprobe`` cells it scans; HNSW the nodes its graph walk evaluates.
+    See chapter: chapters/rag.md
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    faiss = _faiss()
+    stats = faiss.cvar.hnsw_stats if kind == "hnsw" else faiss.cvar.indexIVF_stats
+    stats.reset()
+    ids, _ = search(index, q, k, **kw)
+    if kind == "flat":
+        return ids, float(index.ntotal)
+    extra = index.nlist if kind == "ivf" else 0  # the coarse quantizer compares the query with every centroid
+    return ids, stats.ndis / len(ids) + extra
 
 
 def compare_indexes(x, q, k: int = 10, nlist: int = 64, nprobes=(1, 4, 16), efs=(16, 64), m: int = 16,
                     ef_construction: int = 40) -> list:
-    """Recall@k and ms/query of Flat, IVF (several nprobe) and HNSW (several efSearch): -> list of dicts.
+    """Recall@k, distances computed and ms per query of Flat, IVF (several nprobe) and HNSW (several efSearch).
 
+    Each row: ``index``, ``param``, ``recall``, ``distances`` (mean per query, deterministic),
+    ``bytes`` (the serialized index: vectors plus structure), ``ms_per_query`` (1 thread, best of
+    3: a timing) and ``build_s`` (a timing). -> list of dicts.
     See chapter: chapters/rag.md
     """
-    x = np.ascontiguousarray(x, dtype=np.float32)
-    q = np.ascontiguousarray(q, dtype=np.float32)
+    x = np.ascontiguousarray(check_vectors("x", x), dtype=np.float32)  # (N, d)
+    q = np.ascontiguousarray(check_vectors("q", q), dtype=np.float32)  # (Q, d)
     k = min(check_int("k", k, low=1), x.shape[0])
     nlist = min(nlist, max(1, x.shape[0] // 8))  # at least ~8 vectors per cell
     rows = []
+
+    def add(name, kind, index, build, param="", **kw):
+        ids, distances = counted_search(index, kind, q, k, **kw)
+        recall = 1.0 if kind == "flat" else recall_at_k(ids, exact, k)
+        rows.append({"index": name, "param": param, "recall": recall, "distances": distances,
+                     "ms_per_query": _timed_search(index, q, k, **kw), "build_s": build,
+                     "bytes": int(_faiss().serialize_index(index).nbytes)})
+
     t0 = time.perf_counter()
     flat = build_index(x, "flat")
-    build = time.perf_counter() - t0
-    exact, ms = _timed_search(flat, q, k)
-    rows.append({"index": "Flat (exact)", "param": "", "recall": 1.0, "ms_per_query": ms, "build_s": build})
+    exact, _ = search(flat, q, k)
+    add("Flat (exact)", "flat", flat, time.perf_counter() - t0)
     t0 = time.perf_counter()
     ivf = build_index(x, "ivf", nlist=nlist)
     build = time.perf_counter() - t0
     for p in nprobes:
-        if p > nlist:
-            continue
-        ids, ms = _timed_search(ivf, q, k, nprobe=p)
-        rows.append({"index": f"IVF (nlist={nlist})", "param": f"nprobe={p}", "recall": recall_at_k(ids, exact, k),
-                     "ms_per_query": ms, "build_s": build})
+        if p <= nlist:
+            add(f"IVF (nlist={nlist})", "ivf", ivf, build, f"nprobe={p}", nprobe=p)
     t0 = time.perf_counter()
     hnsw = build_index(x, "hnsw", m=m, ef_construction=ef_construction)
     build = time.perf_counter() - t0
     for ef in efs:
-        ids, ms = _timed_search(hnsw, q, k, ef_search=ef)
-        rows.append({"index": f"HNSW (M={m})", "param": f"efSearch={ef}", "recall": recall_at_k(ids, exact, k),
-                     "ms_per_query": ms, "build_s": build})
+        add(f"HNSW (M={m})", "hnsw", hnsw, build, f"efSearch={ef}", ef_search=ef)
     return rows
 
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from mlnotes._checks import check_real
+from mlnotes.rag._vectors import float_dtype, real_array
 from mlnotes.rag.tfidf import _check_docs
 
 VARIANTS = ("lucene", "robertson", "atire", "okapi")
@@ -46,10 +47,12 @@ def _check_variant(variant) -> str:
 def idf_of(df, n_docs: int, variant: str = "lucene") -> np.ndarray:
     """BM25 idf of each document frequency before any floor: (V,) df, N -> (V,).
 
+    A floating ``df`` keeps its dtype (float32 in, float32 out); integer counts give float64;
+    bool or complex arrays raise ``TypeError``.
     See chapter: chapters/rag.md
     """
     variant = _check_variant(variant)
-    df = np.asarray(df, dtype=float)
+    df = real_array("df", df)
     rsj = (n_docs - df + 0.5) / (df + 0.5)  # (V,) Robertson–Spärck Jones odds
     if variant == "lucene":
         return np.log1p(rsj)
@@ -63,11 +66,14 @@ def idf_of(df, n_docs: int, variant: str = "lucene") -> np.ndarray:
 def term_factor(tf, doc_len, avgdl: float, k1: float = 1.5, b: float = 0.75, variant: str = "lucene") -> np.ndarray:
     """The tf component tfc(tf, |d|) of a variant (saturation and length normalization): arrays -> array.
 
+    The result has the floating dtype of the array inputs (float32 ``tf`` gives float32), float64
+    if none is floating; bool or complex arrays raise ``TypeError``.
     See chapter: chapters/rag.md
     """
     variant = _check_variant(variant)
-    tf = np.asarray(tf, dtype=float)
-    norm = k1 * (1.0 - b + b * np.asarray(doc_len, dtype=float) / avgdl)  # L_d
+    dtype = float_dtype(tf, doc_len)  # float32 inputs stay float32
+    tf, doc_len = real_array("tf", tf).astype(dtype, copy=False), real_array("doc_len", doc_len).astype(dtype)
+    norm = k1 * (1.0 - b + b * doc_len / avgdl)  # L_d
     top = tf * (k1 + 1.0) if variant in ("atire", "okapi") else tf
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(tf > 0, top / np.where(tf + norm > 0, tf + norm, 1.0), 0.0)
@@ -95,12 +101,10 @@ class BM25:
         from scipy import sparse
 
         docs = _check_docs("docs_tokens", docs_tokens)
-        self.vocab = {}
-        rows, cols = [], []
-        for i, d in enumerate(docs):
-            for t in d:
-                rows.append(i)
-                cols.append(self.vocab.setdefault(t, len(self.vocab)))
+        flat = [t for d in docs for t in d]
+        self.vocab = {t: j for j, t in enumerate(dict.fromkeys(flat))}  # term -> column, in order of first use
+        rows = np.repeat(np.arange(len(docs)), [len(d) for d in docs])  # (tokens,) document of each token
+        cols = np.fromiter(map(self.vocab.__getitem__, flat), dtype=np.int64, count=len(flat))  # (tokens,)
         n, v = len(docs), len(self.vocab)
         tf = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, max(v, 1)))  # (N, V), sums repeats
         tf.sum_duplicates()
@@ -136,6 +140,27 @@ class BM25:
         ids = self.term_ids(query_tokens)
         q = np.bincount(np.asarray(ids, dtype=int), minlength=self.weights.shape[1]).astype(float)  # (V,)
         return self.weights @ q  # (N,)
+
+    def score_matrix(self, queries_tokens) -> np.ndarray:
+        """BM25 scores of every document for many tokenized queries at once: Q token lists -> (N, Q).
+
+        Column ``j`` equals ``scores(queries_tokens[j])``; one sparse product instead of Q.
+        See chapter: chapters/rag.md
+        """
+        from scipy import sparse
+
+        if self.weights is None:
+            raise ValueError("call fit(docs_tokens) before score_matrix()")
+        if isinstance(queries_tokens, str) or not hasattr(queries_tokens, "__iter__"):
+            raise TypeError(f"queries_tokens must be a list of token lists, got {type(queries_tokens).__name__}")
+        queries = list(queries_tokens)
+        rows, cols = [], []
+        for j, query in enumerate(queries):
+            ids = self.term_ids(query)
+            rows.extend(ids)
+            cols.extend([j] * len(ids))
+        q = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(self.weights.shape[1], len(queries)))  # (V, Q)
+        return (self.weights @ q).toarray()  # (N, Q)
 
     def top_k(self, query_tokens, k: int = 10) -> tuple:
         """Indices and scores of the k best documents (ties by index): list of str -> ((k,), (k,))."""

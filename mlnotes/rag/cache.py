@@ -77,8 +77,12 @@ def _npy_bytes(array: np.ndarray) -> bytes:
 
 
 class EmbeddingCache:
-    """Vectors keyed by (model name, sha256 of the text), one ``.npy`` file each.
+    """Vectors keyed by (model name, sha256 of the text), one ``.npy`` file each, plus an optional pack.
 
+    The **pack** (``pack.npz`` in the model's folder: the sha256 digests and their vectors in one
+    file) holds every vector one run needed, so the next run reads one file instead of thousands
+    (``python -m mlnotes.rag.prime`` writes it for the chapter). It is keyed by the same hashes,
+    so it is never stale, only incomplete: a text it lacks is read from its own file.
     See chapter: chapters/rag.md
     """
 
@@ -88,18 +92,59 @@ class EmbeddingCache:
         self.model_name = model_name
         self.root = Path(root) if root is not None else cache_root()
         self.folder = self.root / "emb" / re.sub(r"[^\w.-]+", "_", model_name)
+        self._pack = None  # (digest -> row, (n, dim) vectors), read on first use
 
     def path(self, text: str) -> Path:
         """Where the vector of ``text`` lives."""
         h = text_hash(text)
         return self.folder / h[:2] / f"{h}.npy"
 
+    @property
+    def pack_path(self) -> Path:
+        """Where the pack of this model's vectors lives."""
+        return self.folder / "pack.npz"
+
+    def _packed(self) -> tuple:
+        if self._pack is None:
+            self._pack = ({}, None)
+            try:
+                with np.load(self.pack_path, allow_pickle=False) as data:
+                    digests, vectors = data["digests"], data["vectors"]
+                self._pack = ({d.tobytes().hex(): i for i, d in enumerate(digests)}, vectors)
+            except (OSError, ValueError, EOFError, KeyError):
+                pass  # no pack (or a broken one): every vector comes from its own file
+        return self._pack
+
     def get(self, text: str):
         """The cached vector of ``text``, or None (missing or unreadable)."""
+        rows, vectors = self._packed()
+        row = rows.get(text_hash(text))
+        if row is not None:
+            return vectors[row]
         try:
             return np.load(self.path(text), allow_pickle=False)
         except (OSError, ValueError, EOFError):
             return None
+
+    def write_pack(self, texts) -> int:
+        """Write the pack of ``texts`` that have a cached vector (atomically); returns how many were packed.
+
+        See chapter: chapters/rag.md
+        """
+        digests, vectors = [], []
+        for text in dict.fromkeys(texts):
+            v = self.get(text)
+            if v is not None:
+                digests.append(bytes.fromhex(text_hash(text)))
+                vectors.append(np.asarray(v))
+        if not vectors:
+            return 0
+        buf = io.BytesIO()
+        raw = np.frombuffer(b"".join(digests), dtype=np.uint8).reshape(len(digests), 32)  # (n, 32) sha256 bytes
+        np.savez(buf, digests=raw, vectors=np.stack(vectors))
+        atomic_write_bytes(self.pack_path, buf.getvalue())
+        self._pack = None
+        return len(vectors)
 
     def put(self, text: str, vector) -> None:
         """Store one vector atomically."""

@@ -21,6 +21,7 @@ See chapter: chapters/rag.md
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -65,6 +66,20 @@ def word_spans(text: str) -> list:
     return [m.span() for m in re.finditer(r"\S+", _check_text(text))]
 
 
+def window_ranges(n: int, size: int, overlap: int) -> list:
+    """Unit ranges ``[first, last)`` of fixed-size windows with overlap over ``n`` units: -> list of pairs.
+
+    Stride ``size - overlap``; the last window is cut at ``n``. See chapter: chapters/rag.md
+    """
+    stride, out = size - overlap, []
+    for first in range(0, n, stride):
+        last = min(first + size, n)
+        out.append((first, last))
+        if last == n:  # this window reached the end: no window starts inside its overlap only
+            break
+    return out
+
+
 def fixed_spans(text: str, size: int, overlap: int = 0, unit: str = "word") -> list:
     """Character spans of fixed-size chunks with overlap, counted in words or characters: str -> list of pairs.
 
@@ -74,19 +89,8 @@ def fixed_spans(text: str, size: int, overlap: int = 0, unit: str = "word") -> l
     size, overlap = _check_size_overlap(size, overlap)
     if unit not in UNITS:
         raise ValueError(f"unit must be 'word' or 'char', got {unit!r}")
-    if unit == "char":
-        units = [(i, i + 1) for i in range(len(text))]
-    else:
-        units = word_spans(text)
-    if not units:
-        return []
-    stride, out = size - overlap, []
-    for first in range(0, len(units), stride):
-        last = min(first + size, len(units))
-        out.append((units[first][0], units[last - 1][1]))
-        if last == len(units):
-            break
-    return out
+    units = [(i, i + 1) for i in range(len(text))] if unit == "char" else word_spans(text)
+    return [(units[first][0], units[last - 1][1]) for first, last in window_ranges(len(units), size, overlap)]
 
 
 def fixed_chunks(text: str, size: int, overlap: int = 0, unit: str = "word", section: int = 0) -> list:
@@ -103,7 +107,12 @@ def sentence_spans(text: str) -> list:
     Abbreviations such as "e.g." and "i.e." do not end a sentence; a display-math block stays
     whole. See chapter: chapters/rag.md
     """
-    text = _check_text(text)
+    return list(_sentence_spans(_check_text(text)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _sentence_spans(text: str) -> tuple:
+    """The work of :func:`sentence_spans`, remembered per text (a section is split many times)."""
     out = []
     for para in re.finditer(r"(?:[^\n]|\n(?!\s*\n))+", text):
         p0, body = para.start(), para.group()
@@ -121,7 +130,7 @@ def sentence_spans(text: str) -> list:
                 b -= 1
             if b > a:
                 out.append((p0 + a, p0 + b))
-    return out
+    return tuple(out)
 
 
 def sentences(text: str) -> list:
@@ -129,10 +138,30 @@ def sentences(text: str) -> list:
     return [text[a:b] for a, b in sentence_spans(text)]
 
 
+def pack_sentences(lengths: list, size: int, overlap_sentences: int = 0) -> list:
+    """Greedy packing of sentences (given their word counts) into chunks of at most ``size`` words.
+
+    Returns sentence ranges ``[i, j)``; the last ``overlap_sentences`` sentences of a chunk start
+    the next one, and a sentence longer than ``size`` is a chunk of its own. See chapter: chapters/rag.md
+    """
+    out, i = [], 0
+    while i < len(lengths):
+        j, words = i, 0
+        while j < len(lengths) and (j == i or words + lengths[j] <= size):
+            words += lengths[j]
+            j += 1
+        out.append((i, j))
+        if j == len(lengths):
+            break
+        back = max(j - overlap_sentences, i + 1)  # the overlap, never the whole previous chunk
+        i = back if sum(lengths[back:j + 1]) <= size else j  # drop the overlap if the next sentence won't fit
+    return out
+
+
 def structure_chunks(text: str, size: int, overlap_sentences: int = 0, section: int = 0) -> list:
     """Whole sentences packed greedily into chunks of at most ``size`` words: str -> list of Chunk.
 
-    The last ``overlap_sentences`` sentences of each chunk start the next one.
+    The last ``overlap_sentences`` sentences of each chunk start the next one (:func:`pack_sentences`).
     See chapter: chapters/rag.md
     """
     text = _check_text(text)
@@ -140,15 +169,5 @@ def structure_chunks(text: str, size: int, overlap_sentences: int = 0, section: 
     overlap_sentences = check_int("overlap_sentences", overlap_sentences, low=0)
     spans = sentence_spans(text)
     lengths = [len(text[a:b].split()) for a, b in spans]
-    out, i = [], 0
-    while i < len(spans):
-        j, words = i, 0
-        while j < len(spans) and (j == i or words + lengths[j] <= size):
-            words += lengths[j]
-            j += 1
-        out.append(Chunk(section, text[spans[i][0]:spans[j - 1][1]], spans[i][0], spans[j - 1][1]))
-        if j == len(spans):
-            break
-        back = max(j - overlap_sentences, i + 1)  # the overlap, never the whole previous chunk
-        i = back if sum(lengths[back:j + 1]) <= size else j  # drop the overlap if the next sentence won't fit
-    return out
+    return [Chunk(section, text[spans[i][0]:spans[j - 1][1]], spans[i][0], spans[j - 1][1])
+            for i, j in pack_sentences(lengths, size, overlap_sentences)]

@@ -6,8 +6,12 @@ belongs to the chapter's title section. The anchor is the MyST label ``(sec-xxx)
 just before the heading, else the id Sphinx derives from the heading
 (``docutils.nodes.make_id``: "Adam's bias correction" → ``adam-s-bias-correction``).
 
-Only explanatory prose is indexed: code cells, ``literalinclude`` blocks, dropdowns, the
-"Interview questions" section and the "Hand-write it" drill sections are dropped. Each
+Only explanatory prose is indexed: code cells (``show(...)`` listings and ``expect_error``
+demonstrations included), ``literalinclude`` blocks, dropdowns, the "Interview questions"
+section and the "Hand-write it" drill sections are dropped, and inline markup becomes the text
+the built page shows (:mod:`mlnotes.rag.myst`: a bare ``{ref}`` reads as the linked heading's
+title, found in a first pass over every chapter; a value computed when a chapter runs reads as
+"…"). Each
 interview question (the title of a ``:::{dropdown}``) becomes a **labelled query** whose
 relevant sections are the targets of the ``{ref}`` links in its answer, so
 $\mathcal R_q = \{\, s : \text{label}(s) \in \text{refs}(q) \,\}$ and the question text itself is
@@ -24,11 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlnotes._repo import chapter_files, find_root  # noqa: F401  (re-exported)
+from mlnotes.rag.myst import heading_id, plain_inline, ref_targets  # noqa: F401  (re-exported)
 
 HEADING = re.compile(r"^(#{1,4})\s+(.+?)\s*#*\s*$")
 LABEL = re.compile(r"^\(([A-Za-z0-9_.:-]+)\)=\s*$")
 FENCE = re.compile(r"^(`{3,}|~{3,}|:{3,})\s*(\{[^}]*\}|[\w+-]*)?\s*(.*)$")
-REF = re.compile(r"\{ref\}`([^`]*)`")
 KEEP_DIRECTIVES = {"{note}", "{tip}", "{warning}", "{important}", "{admonition}", "{math}", "{hint}", "{attention}",
                    "{caution}", "{seealso}", "{margin}", "{epigraph}"}
 EXCLUDED_TITLES = ("interview questions", "hand-write it")
@@ -96,41 +100,21 @@ class Book:
         return h.hexdigest()
 
 
-def heading_id(title: str) -> str:
-    """The id Sphinx gives a heading without a label (docutils ``make_id`` of its plain text).
+def label_titles(source: str) -> dict:
+    """Label -> plain title of the heading it labels, for every ``(label)=`` written just before a heading.
 
     See chapter: chapters/rag.md
     """
-    from docutils.nodes import make_id
-
-    return make_id(plain_inline(title))
-
-
-def plain_inline(text: str) -> str:
-    """MyST inline markup to plain text: roles, code, links and emphasis keep only their words.
-
-    See chapter: chapters/rag.md
-    """
-    text = re.sub(r"\{ref\}`([^`<]*?)\s*<[^>]*>`", r"\1", text)  # {ref}`words <label>` -> words
-    text = re.sub(r"\{ref\}`[^`]*`", "", text)  # {ref}`label` -> (nothing readable)
-    text = re.sub(r"\{glue:?\w*\}`[^`]*`", "…", text)  # a glued number is not in the source
-    text = re.sub(r"\{[\w:-]+\}`([^`]*)`", r"\1", text)  # any other role keeps its content
-    text = re.sub(r"`([^`]*)`", r"\1", text)
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
-    text = re.sub(r"<!--.*?-->", "", text)
-    return text
-
-
-def ref_targets(text: str) -> list:
-    """Labels linked by ``{ref}`label``` or ``{ref}`words <label>``` in a piece of MyST.
-
-    See chapter: chapters/rag.md
-    """
-    out = []
-    for inner in REF.findall(text):
-        m = re.search(r"<([^>]+)>\s*$", inner)
-        out.append((m.group(1) if m else inner).strip())
+    out, pending = {}, None
+    for block in _blocks(_strip_front_matter(source.splitlines())):
+        if block[0] == "label":
+            pending = block[1]
+        elif block[0] == "heading":
+            if pending:
+                out[pending] = plain_inline(block[2]).strip()
+            pending = None
+        elif pending and not (block[0] == "text" and not block[1].strip()):
+            pending = None
     return out
 
 
@@ -179,9 +163,9 @@ def _blocks(lines: list):
         i += 1
 
 
-def _clean(lines: list) -> str:
+def _clean(lines: list, titles: dict) -> str:
     """Join kept lines into plain text: inline markup removed, blank-line paragraphs kept."""
-    text = plain_inline("\n".join(lines))
+    text = plain_inline("\n".join(lines), titles)
     text = re.sub(r"[ \t]+", " ", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip()
@@ -192,15 +176,18 @@ def _excluded(title: str, label: str | None) -> bool:
     return t.startswith(EXCLUDED_TITLES) or bool(label and label.endswith(EXCLUDED_LABEL_ENDS))
 
 
-def parse_chapter(source: str, chapter: str) -> tuple:
+def parse_chapter(source: str, chapter: str, titles: dict | None = None) -> tuple:
     """Split one chapter's MyST source into indexed sections and (question, answer-links) pairs.
 
     Returns ``(sections, questions, labels)``: a list of :class:`Section`, a list of
     ``(question text, [linked labels])`` and a dict label -> section index (labels written
-    mid-section point to the enclosing section). See chapter: chapters/rag.md
+    mid-section point to the enclosing section). ``titles`` (label -> heading title, for labels
+    of other chapters) lets a bare ``{ref}`label``` read as the heading it links to.
+    See chapter: chapters/rag.md
     """
     if not isinstance(source, str):
         raise TypeError(f"source must be a str, got {type(source).__name__}")
+    titles = {**(titles or {}), **label_titles(source)}
     lines = _strip_front_matter(source.splitlines())
     sections, questions, labels = [], [], {}
     chapter_title = chapter
@@ -210,7 +197,7 @@ def parse_chapter(source: str, chapter: str) -> tuple:
 
     def close():
         if current is not None and not current["excluded"]:
-            text = _clean(current["lines"])
+            text = _clean(current["lines"], titles)
             sections.append(Section(chapter, chapter_title, current["title"], current["anchor"], current["label"],
                                     current["level"], text))
             for lab in current["labels"]:
@@ -252,7 +239,7 @@ def parse_chapter(source: str, chapter: str) -> tuple:
         if kind == "dropdown":
             title, body = block[1], block[2]
             if current["interview"]:
-                questions.append((plain_inline(title).strip(), ref_targets(body)))
+                questions.append((plain_inline(title, titles).strip(), ref_targets(body)))
             continue
         current["lines"].append(block[1])
     close()
@@ -269,16 +256,21 @@ def load_book(root, *, skip=()) -> Book:
         raise ValueError(f"root must contain a chapters/ folder, got {str(root)!r}")
     book = Book()
     raw_questions = []
-    for path in chapter_files(root):
-        if path.stem in skip:
-            continue
-        source = path.read_text(encoding="utf-8")
-        book.sources[path.stem] = hashlib.sha256(source.encode()).hexdigest()
-        sections, questions, labels = parse_chapter(source, path.stem)
+    sources = {p.stem: p.read_text(encoding="utf-8") for p in chapter_files(root) if p.stem not in skip}
+    titles = {}  # every heading label of the book, and "doc:<stem>" -> chapter title, for {ref} and {doc}
+    for stem, source in sources.items():
+        found = label_titles(source)
+        titles.update(found)
+        heading = next((b[2] for b in _blocks(_strip_front_matter(source.splitlines())) if b[0] == "heading"), None)
+        if heading is not None:
+            titles[f"doc:{stem}"] = plain_inline(heading).strip()
+    for stem, source in sources.items():
+        book.sources[stem] = hashlib.sha256(source.encode()).hexdigest()
+        sections, questions, labels = parse_chapter(source, stem, titles)
         offset = len(book.sections)
         book.sections.extend(sections)
         book.labels.update({k: v + offset for k, v in labels.items()})
-        raw_questions.extend((q, path.stem, targets) for q, targets in questions)
+        raw_questions.extend((q, stem, targets) for q, targets in questions)
     for text, chapter, targets in raw_questions:
         relevant = frozenset(book.sections[book.labels[t]].key for t in targets if t in book.labels)
         if relevant:

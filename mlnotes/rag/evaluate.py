@@ -20,17 +20,26 @@ TABLE_METHODS = ("bm25", "dense", "hybrid", "rerank")
 LABELS = {"bm25": "BM25", "dense": "dense (MiniLM)", "hybrid": "hybrid (RRF)", "rerank": "hybrid + rerank"}
 
 
-def ranked_keys(retriever: Retriever, queries, method: str, depth: int = 10, transform=None) -> list:
+def ranked_keys(retriever: Retriever, queries, method: str, depth: int = 10, transform=None,
+                by_chapter: bool = False) -> list:
     """Per query, the keys (chapter#anchor) of the top ``depth`` sections: -> Q lists of str.
 
-    ``transform(retriever, query_text, method)`` may replace the plain ranking (e.g. sub-queries).
+    ``transform(retriever, query_text, method)`` may replace the plain ranking (e.g. sub-queries);
+    ``by_chapter=True`` searches only the question's own chapter (a metadata filter).
     See chapter: chapters/rag.md
     """
-    out = []
-    for q in queries:
-        ranking = transform(retriever, q.text, method) if transform else retriever.ranking(q.text, method)
-        out.append([retriever.sections[s].key for s, _, _ in ranking[:depth]])
-    return out
+    queries = list(queries)
+    if transform is not None:
+        rankings = [transform(retriever, q.text, method) for q in queries]
+    elif by_chapter:
+        rankings = [None] * len(queries)
+        for chapter in dict.fromkeys(q.chapter for q in queries):
+            mine = [i for i, q in enumerate(queries) if q.chapter == chapter]
+            for i, ranked in zip(mine, retriever.rankings([queries[i].text for i in mine], method, chapter=chapter)):
+                rankings[i] = ranked
+    else:
+        rankings = retriever.rankings([q.text for q in queries], method)
+    return [[retriever.sections[s].key for s, _, _ in ranking[:depth]] for ranking in rankings]
 
 
 def scores(ranked: list, queries) -> dict:

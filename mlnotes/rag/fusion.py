@@ -38,10 +38,15 @@ def rrf_scores(rankings, k: float = 60, weights=None) -> dict:
     weights = [check_real(f"weights[{i}]", w, low=0.0) for i, w in enumerate(weights)]
     if len(weights) != len(lists):
         raise ValueError(f"weights must have one entry per ranking ({len(lists)}), got {len(weights)}")
+    return reciprocal_rank_sums(lists, k, weights)
+
+
+def reciprocal_rank_sums(rankings: list, k: float, weights: list) -> dict:
+    """The RRF sum itself, on checked input: {id: Σ_i α_i / (k + rank_i(id))}. See chapter: chapters/rag.md"""
     scores: dict = {}
-    for w, ranked in zip(weights, lists):
-        for rank, doc in enumerate(ranked, start=1):
-            scores[doc] = scores.get(doc, 0.0) + w / (k + rank)
+    for alpha, ranked in zip(weights, rankings):
+        for rank, doc in enumerate(ranked, start=1):  # ranks count from 1
+            scores[doc] = scores.get(doc, 0.0) + alpha / (k + rank)  # a list without doc adds nothing
     return scores
 
 

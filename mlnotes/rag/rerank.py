@@ -21,6 +21,7 @@ import numpy as np
 
 from mlnotes.rag.chunking import sentences
 from mlnotes.rag.fusion import rrf
+from mlnotes.rag.retriever import N_CANDIDATES, RRF_K
 
 MAX_UNITS = 60  # sentences per section considered (long sections are rare; keeps the cost bounded)
 
@@ -33,6 +34,17 @@ def units(section) -> list:
     return [section.title] + [s for s in sentences(section.text) if len(s.split()) >= 3][:MAX_UNITS]
 
 
+def unit_vectors(retriever, section: int) -> np.ndarray:
+    """Embeddings of a section's units, computed once per retriever: -> (U, 384) float32.
+
+    See chapter: chapters/rag.md
+    """
+    memo = retriever.__dict__.setdefault("_unit_vectors", {})  # not part of a saved index (mlnotes.rag.store)
+    if section not in memo:
+        memo[section] = retriever.embedder.embed(units(retriever.sections[section]))  # (U, 384)
+    return memo[section]
+
+
 def rerank_sections(retriever, query: str, candidates: list, fuse: bool = False) -> list:
     """Re-score (section, score, chunk) candidates by max sentence cosine, best first: -> same triples.
 
@@ -43,21 +55,16 @@ def rerank_sections(retriever, query: str, candidates: list, fuse: bool = False)
         return []
     retriever.embed()
     q = retriever.embedder.embed([query])[0]  # (384,)
-    per_section = [units(retriever.sections[s]) for s, _, _ in candidates]
-    flat = [u for us in per_section for u in us]
-    vecs = retriever.embedder.embed(flat)  # (U, 384)
-    sims = vecs @ q  # (U,)
-    bounds = np.cumsum([0] + [len(us) for us in per_section])
-    scored = [(s, float(sims[a:b].max()), c) for (s, _, c), a, b in zip(candidates, bounds[:-1], bounds[1:])]
+    scored = [(s, float(np.max(unit_vectors(retriever, s) @ q)), c) for s, _, c in candidates]
     reranked = sorted(scored, key=lambda t: -t[1])
     if not fuse:
         return reranked
     chunk_of = {s: c for s, _, c in candidates}
-    fused = rrf([[s for s, _, _ in candidates], [s for s, _, _ in reranked]], k=60)
+    fused = rrf([[s for s, _, _ in candidates], [s for s, _, _ in reranked]], k=RRF_K)
     return [(s, float(score), chunk_of[s]) for s, score in fused]
 
 
-def fused_rerank_ranking(retriever, query: str, method: str = "hybrid", n_candidates: int = 20) -> list:
+def fused_rerank_ranking(retriever, query: str, method: str = "hybrid", n_candidates: int = N_CANDIDATES) -> list:
     """First-stage ranking with its top ``n_candidates`` replaced by the RRF of first-stage and reranked order.
 
     Same signature as the ``transform`` of :func:`mlnotes.rag.evaluate.ranked_keys`.

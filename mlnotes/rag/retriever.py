@@ -11,7 +11,10 @@ section is returned (**Small2Big**). Methods:
 * ``rerank``: the top ``n_candidates`` hybrid sections re-scored by :mod:`mlnotes.rag.rerank`.
 
 A ``chapter`` filter restricts every method to one chapter's sections before ranking
-(a metadata filter, 元数据过滤).
+(a metadata filter, 元数据过滤). ``rankings`` scores a batch of queries at once (one sparse
+product for BM25, one matrix product for the embeddings) and remembers each query's ranking for
+the life of the retriever, so evaluating several transforms over the same questions searches
+each question once.
 
 See chapter: chapters/rag.md
 """
@@ -28,6 +31,8 @@ from mlnotes.rag.chunking import Chunk, fixed_chunks, structure_chunks
 from mlnotes.rag.fusion import rrf
 
 METHODS = ("bm25", "dense", "hybrid", "rerank")
+N_CANDIDATES = 20  # hybrid sections the reranker re-scores
+RRF_K = 60  # the usual RRF constant (Cormack et al., 2009)
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,15 @@ def indexed_text(section, chunk) -> str:
     return f"{section.title}\n{chunk.text}".strip()
 
 
+def _check_queries(queries) -> list:
+    if isinstance(queries, str) or not hasattr(queries, "__iter__"):
+        raise TypeError(f"queries must be a list of str, got {type(queries).__name__}")
+    queries = list(queries)
+    if not all(isinstance(q, str) for q in queries):
+        raise TypeError("queries must be a list of str")
+    return queries
+
+
 def _tokenizer():
     from mlnotes.rag.tfidf import analyzer
 
@@ -126,16 +140,23 @@ class Retriever:
             self.vectors = self.embedder.embed(self.texts, progress=progress, desc="embedding chunks")
         return self
 
-    # -- chunk scores -> section rankings ---------------------------------------------------
-    def chunk_scores(self, query: str, method: str) -> np.ndarray:
-        """Score of every chunk for the query by ``bm25`` or ``dense``: str -> (C,)."""
+    # -- chunk scores -> section rankings (a batch of queries at once) --------------------------
+    def chunk_score_matrix(self, queries, method: str) -> np.ndarray:
+        """Score of every chunk for each query by ``bm25`` (float64) or ``dense`` (float32): Q str -> (C, Q).
+
+        See chapter: chapters/rag.md
+        """
+        queries = _check_queries(queries)
         if method == "bm25":
-            return self.bm25.scores(self.tokenize(query))
+            return self.bm25.score_matrix([self.tokenize(q) for q in queries])  # (C, Q)
         if method == "dense":
             self.embed()
-            q = self.embedder.embed([query])[0]  # (384,)
-            return self.vectors @ q  # (C,) cosine: both are unit vectors
+            return self.vectors @ self.embedder.embed(queries).T  # (C, Q) cosine: both are unit vectors
         raise ValueError(f"method must be 'bm25' or 'dense' here, got {method!r}")
+
+    def chunk_scores(self, query: str, method: str) -> np.ndarray:
+        """Score of every chunk for one query by ``bm25`` or ``dense``: str -> (C,)."""
+        return self.chunk_score_matrix([query], method)[:, 0]
 
     def _allowed(self, chapter) -> np.ndarray:
         mask = np.ones(len(self.sections), dtype=bool)  # (S,)
@@ -146,37 +167,81 @@ class Retriever:
                 raise ValueError(f"chapter must be one of {names}, got {chapter!r}")
         return mask
 
-    def section_scores(self, query: str, method: str, chapter=None) -> tuple:
-        """Best chunk score per section and that chunk's index: -> ((S,), (S,)); -inf where filtered out."""
-        cs = self.chunk_scores(query, method)  # (C,)
-        order = np.lexsort((-cs, self.chunk_section))  # (C,) by section, then best chunk first
-        sec, first = np.unique(self.chunk_section[order], return_index=True)
-        best = np.full(len(self.sections), -np.inf)  # (S,)
-        arg = np.full(len(self.sections), -1)  # (S,)
-        best[sec] = cs[order[first]]
-        arg[sec] = order[first]
+    @property
+    def section_starts(self) -> np.ndarray:
+        """Index of each section's first chunk: (S,). Chunks come section by section, at least one each."""
+        return np.flatnonzero(np.r_[True, self.chunk_section[1:] != self.chunk_section[:-1]])
+
+    def section_score_matrix(self, queries, method: str, chapter=None) -> tuple:
+        """Best chunk score per section and query, and that chunk: -> ((S, Q), (S, Q)); -inf where not retrieved.
+
+        A section scores its best chunk (Small2Big); ties go to the first chunk. Sections outside
+        ``chapter`` and, for BM25, sections sharing no term with the query get -inf.
+        See chapter: chapters/rag.md
+        """
+        cs = self.chunk_score_matrix(queries, method)  # (C, Q)
+        starts = self.section_starts  # (S,)
+        best = np.maximum.reduceat(cs, starts, axis=0)  # (S, Q)
+        at_best = cs == best[self.chunk_section]  # (C, Q)
+        index = np.where(at_best, np.arange(len(cs))[:, None], len(cs))  # (C, Q)
+        arg = np.minimum.reduceat(index, starts, axis=0)  # (S, Q) first chunk reaching the best score
         best[~self._allowed(chapter)] = -np.inf
         if method == "bm25":
             best[best <= 0] = -np.inf  # no query term: not retrieved at all
         return best, arg
 
-    def ranking(self, query: str, method: str = "hybrid", chapter=None, n_candidates: int = 20) -> list:
-        """Ranked (section, score, best chunk) triples, best first. See chapter: chapters/rag.md"""
+    def section_scores(self, query: str, method: str, chapter=None) -> tuple:
+        """Best chunk score per section and that chunk's index, for one query: -> ((S,), (S,))."""
+        best, arg = self.section_score_matrix([query], method, chapter)
+        return best[:, 0], arg[:, 0]
+
+    def rankings(self, queries, method: str = "hybrid", chapter=None, n_candidates: int = N_CANDIDATES) -> list:
+        """One ranking per query: lists of (section, score, best chunk) triples, best first.
+
+        ``bm25``/``dense`` sort the sections by their best chunk; ``hybrid`` is the RRF (k = 60)
+        of the two; ``rerank`` re-scores the top ``n_candidates`` hybrid sections
+        (:mod:`mlnotes.rag.rerank`). See chapter: chapters/rag.md
+        """
         if method not in METHODS:
             raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+        queries = _check_queries(queries)
+        n_candidates = check_int("n_candidates", n_candidates, low=1)
+        memo = self.__dict__.setdefault("_rankings", {})  # per process: a retriever never changes once built
+        key = (method, chapter, n_candidates if method == "rerank" else None)
+        todo = list(dict.fromkeys(q for q in queries if (key, q) not in memo))
+        if todo:
+            for query, ranked in zip(todo, self._rank(todo, method, chapter, n_candidates)):
+                memo[key, query] = ranked
+        return [list(memo[key, q]) for q in queries]
+
+    def _rank(self, queries: list, method: str, chapter, n_candidates: int) -> list:
         if method in ("bm25", "dense"):
-            best, arg = self.section_scores(query, method, chapter)
-            order = [int(i) for i in np.argsort(-best, kind="stable") if np.isfinite(best[i])]
-            return [(i, float(best[i]), int(arg[i])) for i in order]
-        lists = [self.ranking(query, m, chapter) for m in ("bm25", "dense")]
-        fused = rrf([[s for s, _, _ in lst] for lst in lists], k=60)
-        dense_chunk = {s: c for s, _, c in lists[1]}
-        out = [(s, float(score), dense_chunk[s]) for s, score in fused]
+            best, arg = self.section_score_matrix(queries, method, chapter)
+            out = []
+            for j in range(len(queries)):
+                order = np.argsort(-best[:, j], kind="stable")  # (S,)
+                order = order[np.isfinite(best[order, j])]
+                out.append(list(zip(order.tolist(), best[order, j].tolist(), arg[order, j].tolist())))
+            return out
         if method == "rerank":
             from mlnotes.rag.rerank import rerank_sections
 
-            out = rerank_sections(self, query, out[:n_candidates]) + out[n_candidates:]
+            first = self.rankings(queries, "hybrid", chapter)
+            return [rerank_sections(self, q, r[:n_candidates]) + r[n_candidates:] for q, r in zip(queries, first)]
+        out = []
+        for lists in zip(*(self.rankings(queries, m, chapter) for m in ("bm25", "dense"))):
+            fused = rrf([[s for s, _, _ in lst] for lst in lists], k=RRF_K)
+            dense_chunk = {s: c for s, _, c in lists[1]}
+            out.append([(s, float(score), dense_chunk[s]) for s, score in fused])
         return out
+
+    def forget_rankings(self) -> None:
+        """Drop the rankings this retriever remembers (``rankings`` computes each query once per process)."""
+        self.__dict__.pop("_rankings", None)
+
+    def ranking(self, query: str, method: str = "hybrid", chapter=None, n_candidates: int = N_CANDIDATES) -> list:
+        """Ranked (section, score, best chunk) triples for one query, best first. See chapter: chapters/rag.md"""
+        return self.rankings([query], method, chapter, n_candidates)[0]
 
     def search(self, query: str, method: str = "hybrid", k: int = 5, chapter=None) -> list:
         """The top-k sections as :class:`Hit` objects. See chapter: chapters/rag.md"""

@@ -33,7 +33,7 @@ def index_key(book, config: ChunkConfig, model_name: str) -> str:
 
 
 def _save(path: Path, retriever: Retriever) -> None:
-    state = dict(retriever.__dict__)
+    state = {k: v for k, v in retriever.__dict__.items() if not k.startswith("_")}  # no per-process memos
     state["embedder"] = None  # the embedder (and its model) is re-attached on load
     state["tokenize"] = None  # scikit-learn's analyzer is rebuilt on load
     atomic_write_bytes(path, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))

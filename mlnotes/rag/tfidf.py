@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from mlnotes._checks import check_nonempty
+from mlnotes.rag._vectors import real_array
 
 
 TOKEN_PATTERN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
@@ -101,56 +102,71 @@ def vocabulary(docs_tokens) -> dict:
     return {t: j for j, t in enumerate(terms)}
 
 
-def counts(docs_tokens, vocab: dict) -> np.ndarray:
-    """Raw term counts tf(t, d): N token lists -> (N, V) float array (unknown terms ignored).
+def counts(docs_tokens, vocab: dict, dtype=np.float64) -> np.ndarray:
+    """Raw term counts tf(t, d): N token lists -> (N, V) array of ``dtype`` (unknown terms ignored).
 
     See chapter: chapters/rag.md
     """
     docs = _check_docs("docs_tokens", docs_tokens)
-    out = np.zeros((len(docs), len(vocab)))  # (N, V)
+    out = np.zeros((len(docs), len(vocab)), dtype=_check_dtype(dtype))  # (N, V)
     for i, d in enumerate(docs):
         for t in d:
             j = vocab.get(t)
             if j is not None:
-                out[i, j] += 1.0
+                out[i, j] += 1
     return out
+
+
+def _check_dtype(dtype) -> np.dtype:
+    dtype = np.dtype(dtype)
+    if dtype not in (np.float32, np.float64):
+        raise TypeError(f"dtype must be float32 or float64, got {dtype}")
+    return dtype
+
+
+def _check_counts(tf) -> np.ndarray:
+    tf = real_array("tf", tf)
+    if tf.ndim != 2 or tf.shape[0] == 0:
+        raise ValueError(f"tf must have shape (N, V) with N >= 1, got {tf.shape}")
+    return tf
 
 
 def idf(tf: np.ndarray, smooth_idf: bool = True) -> np.ndarray:
     """Inverse document frequency as scikit-learn defines it: (N, V) counts -> (V,).
 
+    A float32 ``tf`` gives a float32 idf (as ``TfidfTransformer`` does); other inputs give float64.
     See chapter: chapters/rag.md
     """
-    tf = np.asarray(tf, dtype=float)
-    if tf.ndim != 2 or tf.shape[0] == 0:
-        raise ValueError(f"tf must have shape (N, V) with N >= 1, got {tf.shape}")
+    tf = _check_counts(tf)  # (N, V)
     n = tf.shape[0]
-    df = np.count_nonzero(tf, axis=0).astype(float)  # (V,)
+    df = np.count_nonzero(tf, axis=0).astype(tf.dtype)  # (V,)
     if smooth_idf:
-        return np.log((1.0 + n) / (1.0 + df)) + 1.0  # ln((1+N)/(1+df)) + 1
+        return np.log((1 + n) / (1 + df)) + 1  # ln((1+N)/(1+df)) + 1
     if np.any(df == 0):
         raise ValueError("smooth_idf=False needs every term in at least one document (df > 0)")
-    return np.log(n / df) + 1.0  # ln(N/df) + 1
+    return np.log(n / df) + 1  # ln(N/df) + 1
 
 
-def tfidf(docs_tokens, smooth_idf: bool = True, vocab: dict | None = None) -> tuple:
-    """L2-normalized TF-IDF matrix and its vocabulary: N token lists -> ((N, V) array, dict).
+def tfidf(docs_tokens, smooth_idf: bool = True, vocab: dict | None = None, dtype=np.float64) -> tuple:
+    """L2-normalized TF-IDF matrix and its vocabulary: N token lists -> ((N, V) array of ``dtype``, dict).
 
+    ``dtype`` is float64 (default) or float32, like ``TfidfVectorizer(dtype=...)``.
     See chapter: chapters/rag.md
     """
     vocab = vocabulary(docs_tokens) if vocab is None else vocab
-    tf = counts(docs_tokens, vocab)  # (N, V)
+    tf = counts(docs_tokens, vocab, dtype)  # (N, V)
     w = tf * idf(tf, smooth_idf)  # (N, V)
     norms = np.linalg.norm(w, axis=1, keepdims=True)  # (N, 1)
-    return w / np.where(norms > 0, norms, 1.0), vocab
+    return w / np.where(norms > 0, norms, 1), vocab
 
 
 def tfidf_query(query_tokens, vocab: dict, idf_values: np.ndarray) -> np.ndarray:
     """A query's L2-normalized TF-IDF vector under a fitted vocabulary and idf: tokens -> (V,).
 
-    See chapter: chapters/rag.md
+    The vector has the dtype of ``idf_values`` (float32 stays float32). See chapter: chapters/rag.md
     """
-    q = counts([list(query_tokens)], vocab)[0] * idf_values  # (V,)
+    idf_values = real_array("idf_values", idf_values)
+    q = counts([list(query_tokens)], vocab, idf_values.dtype)[0] * idf_values  # (V,)
     n = np.linalg.norm(q)
     return q / n if n > 0 else q
 
@@ -161,7 +177,7 @@ def idf_variants(n_docs: int, df: np.ndarray) -> dict:
     Raw ratio N/df, ln(N/df), sqrt(N/df), sklearn smooth and plain, and the BM25 (Lucene) idf.
     See chapter: chapters/rag.md
     """
-    df = np.asarray(df, dtype=float)
+    df = real_array("df", df)  # a floating df keeps its dtype
     return {
         "N/df (no log)": n_docs / df,
         "sqrt(N/df)": np.sqrt(n_docs / df),

@@ -25,6 +25,7 @@ import numpy as np
 from mlnotes._checks import check_int
 from mlnotes.rag.chunking import sentence_spans
 from mlnotes.rag.fusion import rrf
+from mlnotes.rag.retriever import RRF_K
 
 _SPLIT = re.compile(r"[?!]|\.\s+|;|:\s+|,\s*(?:and|or)\s+|\s+(?:vs\.?|versus)\s+", re.I)
 
@@ -47,14 +48,14 @@ def multi_query_ranking(retriever, query: str, method: str = "hybrid") -> list:
 
     See chapter: chapters/rag.md
     """
-    lists = [retriever.ranking(q, method) for q in sub_queries(query)]
+    lists = retriever.rankings(sub_queries(query), method)
     if len(lists) == 1:
         return lists[0]
     chunk_of = {}
     for lst in lists:
         for s, _, c in lst:
             chunk_of.setdefault(s, c)
-    return [(s, float(score), chunk_of[s]) for s, score in rrf([[s for s, _, _ in lst] for lst in lists], k=60)]
+    return [(s, float(score), chunk_of[s]) for s, score in rrf([[s for s, _, _ in lst] for lst in lists], k=RRF_K)]
 
 
 def compress(embedder, query: str, text: str, n_sentences: int = 3) -> str:
