@@ -35,7 +35,7 @@ run_nbval() {
 run_browser() {
   scripts/ensure_chromium.sh || true
   [ -f "$STRICT/_build/html/index.html" ] || run_strict || return 1
-  MLNOTES_SITE="$STRICT/_build/html" .venv/bin/pytest -q -m browser tests/browser
+  MLNOTES_SITE="$STRICT/_build/html" .venv/bin/pytest -q -n 2 -m browser tests/browser
 }
 run_lab() {
   scripts/ensure_chromium.sh || true
