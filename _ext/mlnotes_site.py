@@ -30,6 +30,8 @@
   rendering and runs it only when the next visible cell needs the kernel, so an ``{eval}`` between
   the two would be evaluated before the hidden cell ran (a NameError). Chapters' ``remove-cell``
   tags are read as ``remove-input, remove-output``: nothing is shown, and the cell runs in place.
+* **Generated pages follow their sources.** The Errata and Glossary appendices are built from the
+  other chapters' sources, so an incremental build re-reads them whenever any chapter changed.
 * **Progress.** Each chapter prints a line when it starts and ends executing, so a long build
   shows what it is doing (``[3/7] executing chapters/optimizers``).
 * **Prose values recorded.** Each ``{eval}`` value the page shows is also written to the executed
@@ -221,6 +223,15 @@ def _reexecute_failed(app, env, added, changed, removed) -> list[str]:
     return [d for d in _failed_docs(env) if d not in changed and d not in added]
 
 
+#: pages generated from the other chapters' sources (mlnotes.appendix): rebuilt when any chapter changes
+GENERATED_PAGES = ("chapters/errata", "chapters/glossary")
+
+
+def _appendices_follow_chapters(app, env, added, changed, removed) -> list[str]:
+    others = (set(added) | set(changed) | set(removed)) - set(GENERATED_PAGES)
+    return [d for d in GENERATED_PAGES if others and d in env.found_docs and d not in changed]
+
+
 def _fail_on_execution_errors(app, exception) -> None:
     if exception is not None:
         return
@@ -299,6 +310,7 @@ def setup(app):
     app.connect("build-finished", _drop_fontawesome_js)
     app.connect("config-inited", _only_one_chapter)
     app.connect("env-get-outdated", _reexecute_failed)
+    app.connect("env-get-outdated", _appendices_follow_chapters)
     app.connect("build-finished", _fail_on_execution_errors)
     app.connect("doctree-resolved", _externalize_frames)
     app.connect("html-page-context", _drop_thebe, priority=900)
