@@ -7,7 +7,11 @@ import pytest
 
 from mlnotes.optim import (SGD, Adagrad, Adam, AdamW, Quadratic, RMSprop, Saddle, clip_grad_norm, hessian_eigs,
                            minibatches, run, warmup_cosine_lr, warmup_cosine_schedule)
-from mlnotes.optim import errata
+from mlnotes.optim import errata, memory
+from mlnotes.optim.groups import decay_param_groups, normalized_weight_scaling
+from mlnotes.optim.second_order import lbfgs, newton
+
+QUAD = lambda x: (float(x @ x), 2 * x)  # noqa: E731  f = ‖x‖², for lbfgs
 
 
 def P():
@@ -122,6 +126,50 @@ BAD = [
     ("momentum beta = 1", lambda: errata.momentum_right(lambda w: w, np.ones(1), lr=0.1, beta=1.0, steps=3), ValueError,
      r"beta must be in \[0.0, 1.0\)"),
     ("steps 0", lambda: errata.adam_step_sizes_constant_grad(0), ValueError, r"steps must be an integer >= 1"),
+    # parameter groups
+    ("group without params", lambda: SGD([{"lr": 0.1}], lr=0.1), ValueError, r"param_groups\[0\] must have a 'params' key"),
+    ("group params an array", lambda: SGD([{"params": np.zeros(2)}], lr=0.1), TypeError,
+     r"param_groups\[0\]\['params'\] must be a list of numpy arrays"),
+    ("group params empty", lambda: SGD([{"params": []}], lr=0.1), ValueError, r"param_groups\[0\]\['params'\] must not be"),
+    ("group holds ints", lambda: Adam([{"params": [np.zeros(2, dtype=int)]}]), ValueError,
+     r"param_groups\[0\]\['params'\]\[0\] must be a float array"),
+    ("groups and arrays mixed", lambda: SGD([{"params": [np.zeros(2)]}, np.zeros(2)], lr=0.1), TypeError,
+     r"not a mix"),
+    ("array in two groups", lambda: (lambda p: SGD([{"params": [p]}, {"params": [p]}], lr=0.1))(np.zeros(2)),
+     ValueError, r"params must hold each array once"),
+    ("array twice in a list", lambda: (lambda p: Adam([p, p]))(np.zeros(2)), ValueError, r"each array once"),
+    ("group unknown key", lambda: AdamW([{"params": [np.zeros(2)], "weight_decy": 0.0}]), ValueError,
+     r"param_groups\[0\] has unknown keys \['weight_decy'\]"),
+    ("group derived key", lambda: Adam([{"params": [np.zeros(2)], "beta1": 0.5}]), ValueError, r"unknown keys \['beta1'\]"),
+    ("group bad value", lambda: SGD([{"params": [np.zeros(2)], "momentum": 1.0}], lr=0.1), ValueError,
+     r"param_groups\[0\]: momentum must be in \[0.0, 1.0\)"),
+    ("group bad lr type", lambda: SGD([{"params": [np.zeros(2)], "lr": "fast"}], lr=0.1), TypeError,
+     r"param_groups\[0\]: lr must be a real number"),
+    ("group nesterov alone", lambda: SGD([{"params": [np.zeros(2)], "nesterov": True}], lr=0.1), ValueError,
+     r"param_groups\[0\]: nesterov requires momentum > 0"),
+    ("group initial acc", lambda: Adagrad([{"params": [np.zeros(2)], "initial_accumulator_value": 1.0}]), ValueError,
+     r"initial_accumulator_value is set once"),
+    ("decay groups not a list", lambda: decay_param_groups(np.zeros((2, 2)), 0.1), TypeError, r"params must be a list"),
+    ("decay groups empty", lambda: decay_param_groups([], 0.1), ValueError, r"params must not be empty"),
+    ("decay groups wd < 0", lambda: decay_param_groups([np.zeros(2)], -0.1), ValueError, r"weight_decay must be >= 0"),
+    ("decay groups no ndim", lambda: decay_param_groups([[1.0, 2.0]], 0.1), TypeError,
+     r"params\[0\] must be an array or a tensor"),
+    ("decay mask length", lambda: decay_param_groups([np.zeros(2)], 0.1, mask=[True, False]), ValueError,
+     r"mask must have one bool per parameter \(1\), got 2"),
+    ("decay mask ints", lambda: decay_param_groups([np.zeros(2)], 0.1, mask=[1]), TypeError, r"mask must be a list of bools"),
+    # second-order methods and memory
+    ("newton steps < 0", lambda: newton(Quadratic(), [1.0, 1.0], -1), ValueError, r"steps must be an integer >= 0"),
+    ("newton x0 2-D", lambda: newton(Quadratic(), np.ones((2, 2)), 1), ValueError, r"x0 must have 1 dimension"),
+    ("lbfgs lr 0", lambda: lbfgs(QUAD, np.ones(2), lr=0.0), ValueError, r"lr must be > 0"),
+    ("lbfgs max_iter 0", lambda: lbfgs(QUAD, np.ones(2), max_iter=0), ValueError, r"max_iter must be an integer >= 1"),
+    ("lbfgs history 0", lambda: lbfgs(QUAD, np.ones(2), history_size=0), ValueError, r"history_size must be an integer"),
+    ("lbfgs line search", lambda: lbfgs(QUAD, np.ones(2), line_search="wolfe"), ValueError,
+     r"line_search must be None or 'backtracking'"),
+    ("lbfgs fun", lambda: lbfgs("f", np.ones(2)), TypeError, r"fun must be callable"),
+    ("lbfgs x0 nan", lambda: lbfgs(QUAD, [np.nan, 1.0]), ValueError, r"x0 must contain only finite"),
+    ("memory optimizer", lambda: memory.fp32_training_bytes("Lion"), ValueError, r"optimizer must be one of"),
+    ("memory half", lambda: memory.mixed_precision_training_bytes(half="float8"), ValueError, r"half must be"),
+    ("scaling c 0", lambda: normalized_weight_scaling(0.0), ValueError, r"c must be > 0"),
 ]
 
 

@@ -198,6 +198,34 @@ def test_layer_norm_forward_and_backward_equal_torch(data, affine):
 
 
 @PROPERTIES
+@given(data=st.data(), affine=st.booleans(), eps=st.sampled_from([None, 1e-6, 1e-2]))
+def test_rms_norm_forward_and_backward_equal_torch(data, affine, eps):
+    x = data.draw(nchw(min_ndim=2, max_ndim=4), label="x")  # constant tokens, huge offsets and scales included
+    k = data.draw(st.integers(1, x.ndim - 1), label="k")
+    shape = x.shape[x.ndim - k:]
+    weight = data.draw(hnp.arrays(np.float64, shape, elements=st.floats(-3, 3))) if affine else None
+    y = nm.rms_norm(x, shape, weight, eps)
+    tx = t(x, grad=True)
+    tw = t(weight, True) if affine else None
+    ty = F.rms_norm(tx, shape, tw, eps)
+    assert np.all(np.isfinite(y)) and y.dtype == np.float64
+    np.testing.assert_allclose(y, ty.detach().numpy(), rtol=1e-9, atol=1e-12)
+    dy = data.draw(hnp.arrays(np.float64, x.shape, elements=st.floats(-2, 2)), label="dy")
+    ty.backward(t(dy))
+    dx, dw = nm.rms_norm_backward(dy, x, shape, weight, eps)
+    scale = 1.0 / np.sqrt(np.mean(x * x) + (eps or np.finfo(float).eps))  # |∂L/∂x| grows like 1/rms(x)
+    np.testing.assert_allclose(dx, tx.grad.numpy(), rtol=1e-7, atol=1e-10 * max(scale, 1.0))
+    if affine:
+        np.testing.assert_allclose(dw, tw.grad.numpy(), rtol=1e-9, atol=1e-10)
+    x32 = x.astype(np.float32)
+    y32 = nm.rms_norm(x32, shape, None if weight is None else weight.astype(np.float32), eps)
+    assert y32.dtype == np.float32
+    want32 = F.rms_norm(torch.from_numpy(x32), shape, None if weight is None else torch.from_numpy(
+        weight.astype(np.float32)), eps).numpy()
+    np.testing.assert_allclose(y32, want32, rtol=1e-4, atol=1e-5 * (1 if weight is None else np.abs(weight).max() + 1))
+
+
+@PROPERTIES
 @given(data=st.data(), affine=st.booleans())
 def test_instance_norm_forward_and_backward_equal_torch(data, affine):
     x = data.draw(nchw(min_ndim=3, max_ndim=4), label="x")

@@ -215,3 +215,61 @@ def test_warmup_cosine_is_monotone_bounded_and_equals_torch(kw):
     if W > 0:
         assert lrs[0] == pytest.approx(f0 * base, rel=1e-15)
         np.testing.assert_allclose(lrs, torch_warmup_cosine(**kw), rtol=1e-9, atol=1e-12 * base)
+
+
+# -- parameter groups and L-BFGS -------------------------------------------------------------------------------
+@PROPERTIES
+@given(data=st.data(), name=st.sampled_from(sorted(OURS)))
+def test_parameter_groups_equal_torch(data, name):
+    """A random split of the parameters into groups, each overriding a random subset of the hyperparameters."""
+    defaults = data.draw(hyper(name), label="defaults")
+    init, grads = data.draw(problem(), label="problem")
+    cuts = sorted(data.draw(st.sets(st.integers(1, max(len(init) - 1, 1)), max_size=2), label="cuts") - {len(init)})
+    bounds = [0, *cuts, len(init)]
+    overrides = []
+    for _ in range(len(bounds) - 1):
+        other = data.draw(hyper(name), label="group")
+        keys = data.draw(st.sets(st.sampled_from(sorted(set(other) - {"initial_accumulator_value"}))), label="keys")
+        group = {k: other[k] for k in keys}
+        if name == "SGD":  # nesterov needs momentum > 0 and dampening 0 in the merged values
+            merged = {**defaults, **group}
+            if merged["nesterov"] and (merged["momentum"] == 0 or merged["dampening"] != 0):
+                group["nesterov"] = False
+        overrides.append(group)
+    ours = [p.copy() for p in init]
+    theirs = [torch.tensor(p, requires_grad=True) for p in init]
+    pieces = list(zip(bounds[:-1], bounds[1:]))
+    opt = OURS[name]([{"params": ours[a:b], **o} for (a, b), o in zip(pieces, overrides)], **defaults)
+    topt = getattr(torch.optim, name)([{"params": theirs[a:b], **o} for (a, b), o in zip(pieces, overrides)],
+                                      **defaults)
+    peak = [max(np.abs(p).max(initial=0.0), 1.0) for p in init]
+    for gs in grads:
+        opt.step(gs)
+        for p, g in zip(theirs, gs):
+            p.grad = torch.tensor(g)
+        topt.step()
+        peak = [max(m, float(p.detach().abs().max())) if p.numel() else m for m, p in zip(peak, theirs)]
+    for o, t, m in zip(ours, theirs, peak):
+        np.testing.assert_allclose(o, t.detach().numpy(), rtol=1e-9, atol=1e-12 * m)
+
+
+@PROPERTIES
+@given(n=st.integers(1, 5), cond=log_uniform(0, 3), seed=st.integers(0, 10_000), history=st.integers(1, 12),
+       lr=st.sampled_from([0.1, 0.5, 1.0]), max_iter=st.integers(1, 25), scale=log_uniform(-3, 3))
+def test_lbfgs_equals_torch_on_random_quadratics(n, cond, seed, history, lr, max_iter, scale):
+    from mlnotes.optim.reference import torch_lbfgs
+    from mlnotes.optim.second_order import lbfgs
+
+    rng = np.random.default_rng(seed)
+    Q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    A = scale * Q @ np.diag(np.geomspace(1.0, cond, n)) @ Q.T  # SPD, condition number cond
+    b = rng.standard_normal(n)
+    fun = lambda x: (float(0.5 * x @ A @ x - b @ x), A @ x - b)  # noqa: E731
+    x0 = rng.standard_normal(n)
+    kw = dict(lr=lr, max_iter=max_iter, history_size=history)
+    ours = lbfgs(fun, x0, **kw)
+    path, n_iter, n_evals = torch_lbfgs(fun, x0, **kw)
+    assert (ours.n_iter, ours.n_evals) == (n_iter, n_evals) and ours.path.shape == path.shape
+    assume(np.all(np.abs(path) < 1e6))  # fixed steps can blow up on a stiff quadratic; compare where finite-sized
+    top = max(1.0, float(np.abs(path).max()))
+    np.testing.assert_allclose(ours.path, path, rtol=1e-6, atol=1e-9 * top)

@@ -277,3 +277,91 @@ def draw_minibatch(ax, batch_size):
     ax.title.set_fontsize(9)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper right", fontsize=7, frameon=False)
+
+
+# -- learning rate vs batch size ------------------------------------------------------------------
+def draw_batch_lr(axes, optimizer, batch_size):
+    """Excess loss after 2 epochs against lr for each batch size (left), best lr against batch size (right)."""
+    from mlnotes.optim import batch_scaling as bs
+
+    left, right = axes
+    lrs, sizes = np.array(bs.LRS), np.array(bs.BATCH_SIZES)
+    best = np.array([bs.best_lr(optimizer, b) for b in sizes])
+    floor = np.array([bs.final_excess_loss(optimizer, int(b)).min() for b in sizes])
+    for b in sizes:
+        loss = bs.final_excess_loss(optimizer, int(b))
+        chosen = b == batch_size
+        ok = np.isfinite(loss)  # diverged rates are left out
+        left.plot(lrs[ok], loss[ok], color=RIGHT if chosen else GREY,
+                  lw=1.8 if chosen else 0.6, alpha=1 if chosen else 0.5, zorder=3 if chosen else 1)
+    k = list(sizes).index(batch_size)
+    left.axvline(best[0] * batch_size, color="k", ls="--", lw=0.9, label=f"linear rule: {best[0] * batch_size:.3g}")
+    left.axvline(best[0] * np.sqrt(batch_size), color="k", ls=":", lw=0.9,
+                 label=f"√ rule: {best[0] * np.sqrt(batch_size):.3g}")
+    left.plot(best[k], floor[k], "o", color=WRONG, ms=5, zorder=4)
+    left.set(xscale="log", yscale="log", xlim=(lrs[0], lrs[-1]), ylim=(2e-5, 20), xlabel="learning rate",
+             ylabel="loss − minimum after 2 epochs",
+             title=f"{optimizer}, batch {batch_size}: best lr {best[k]:.3g} → {floor[k]:.1e}")
+    left.legend(loc="lower left", fontsize=7, frameon=False)
+    ok = floor < 10 * floor[0]  # reached the noise floor of batch 1 (within 10×) in 2 epochs
+    right.plot(sizes, best, "-", color=RIGHT, lw=1)
+    right.plot(sizes[ok], best[ok], "o", color=RIGHT, ms=4, label="best lr (measured)")
+    if not ok.all():
+        right.plot(sizes[~ok], best[~ok], "o", mfc="white", color=RIGHT, ms=4,
+                   label="best lr, but loss > 10 × batch 1's")
+    right.plot(sizes, best[0] * sizes, "k--", lw=0.9, label="∝ B (linear)")
+    right.plot(sizes, best[0] * np.sqrt(sizes), "k:", lw=0.9, label="∝ √B")
+    if optimizer == "SGD":
+        right.axhline(2 / bs.problem()[4], color=WRONG, lw=0.8, label="2/λ_max: GD's stability limit")
+    right.plot(batch_size, best[k], "o", color=WRONG, ms=6, zorder=4)
+    right.set(xscale="log", yscale="log", xlim=(0.8, 320), ylim=(3e-3, 30), xlabel="batch size B",
+              title="best learning rate vs batch size")
+    right.legend(loc="upper left", fontsize=7, frameon=False)
+    for ax in axes:
+        ax.title.set_fontsize(9)
+        ax.grid(alpha=0.3)
+        ax.xaxis.set_minor_locator(NullLocator())
+        ax.yaxis.set_minor_locator(NullLocator())
+
+
+# -- Newton and L-BFGS --------------------------------------------------------------------------
+SECOND_ORDER_STEPS = 80  # iterations shown
+
+
+@lru_cache(maxsize=None)
+def second_order_paths(landscape: str):
+    """Paths of GD (the trajectory figure's SGD at ×1), Newton, and L-BFGS with fixed steps (torch's default,
+    lr = 1) and with a backtracking line search, both with tight tolerances."""
+    from mlnotes.optim.second_order import as_fun, lbfgs, newton
+
+    land, x0, _, _, _ = LANDSCAPES[landscape]
+    fun, tol = as_fun(land), dict(tolerance_grad=1e-12, tolerance_change=1e-15)  # run until the error is ~0
+    return {"GD": trajectory(landscape, "SGD", 1.0, 0.9)[:SECOND_ORDER_STEPS + 1],
+            "Newton": newton(land, x0, 8),
+            "L-BFGS, fixed steps": lbfgs(fun, x0, max_iter=SECOND_ORDER_STEPS, **tol).path,
+            "L-BFGS + line search": lbfgs(fun, x0, max_iter=SECOND_ORDER_STEPS, line_search="backtracking", **tol).path}
+
+
+def draw_second_order(axes, landscape):
+    """GD, Newton and L-BFGS: paths over the contours (left) and distance to the minimum per iteration (right)."""
+    land, _, (x0, x1, y0, y1), _, minimum = LANDSCAPES[landscape]
+    left, right = axes
+    left.contour(*_contours(landscape), levels=12, colors=GREY, linewidths=0.5)
+    styles = {"GD": (GREY, ".", "-"), "Newton": (WRONG, "o", "-"), "L-BFGS, fixed steps": ("#8fb8d8", ".", "--"),
+              "L-BFGS + line search": (RIGHT, ".", "-")}
+    for name, path in second_order_paths(landscape).items():
+        color, marker, ls = styles[name]
+        shown = path[np.all(np.abs(path) < 50, axis=1)]
+        left.plot(shown[:, 0], shown[:, 1], marker=marker, ls=ls, color=color, ms=3, lw=1, label=name)
+        dist = np.linalg.norm(path - np.array(minimum, float), axis=1)
+        right.plot(np.arange(len(path)), np.maximum(dist, 1e-16), marker=marker, ls=ls, color=color, ms=3, lw=1,
+                   label=f"{name}: {dist[-1]:.0e} after {len(path) - 1}")
+    left.plot(*minimum, "*", color="k", ms=9)
+    left.set(xlim=(x0, x1), ylim=(y0, y1), xticks=[], yticks=[], title=landscape)
+    right.set(yscale="log", xlim=(0, SECOND_ORDER_STEPS), ylim=(1e-16, 1e2), xlabel="iteration",
+              ylabel="distance to the minimum", title="error per iteration (0 drawn at 1e-16)")
+    right.yaxis.set_minor_locator(NullLocator())
+    right.legend(loc="lower right", fontsize=7, frameon=False)
+    for ax in axes:
+        ax.title.set_fontsize(9)
+    right.grid(alpha=0.3)

@@ -11,6 +11,8 @@ r"""Small measurements behind the Optimizers chapter's claims, so the prose quot
 * Plain GD on a quadratic with Hessian eigenvalues $\lambda_i$ is stable iff $\eta < 2/\lambda_{\max}$.
 * Random symmetric matrices: the chance that all eigenvalues are positive (a minimum rather
   than a saddle) falls fast with the dimension.
+* L-BFGS's curvature pair $y = g(\theta+s) - g(\theta)$ from two different mini-batches is mostly
+  sampling noise: its error is many times $\lVert Hs\rVert$ unless both gradients use the same batch.
 
 See chapter: chapters/optimizers.md
 """
@@ -109,3 +111,34 @@ def fraction_positive_definite(dim: int, samples: int = 20000, seed: int = 0) ->
     M = rng.standard_normal((samples, dim, dim))  # (S, d, d)
     A = (M + np.swapaxes(M, 1, 2)) / 2
     return float(np.mean(np.linalg.eigvalsh(A)[:, 0] > 0))
+
+
+def secant_noise(batch_size: int, step: float = 1e-2, draws: int = 200, seed: int = 0):
+    """How noisy L-BFGS's curvature pair y = g(θ + s) − g(θ) is with mini-batch gradients, on least squares.
+
+    At θ = 0 of the chapter's regression problem (:func:`mlnotes.optim.minibatch.regression_data`), for random
+    steps s of length ``step``: the mean relative error ‖ŷ − Hs‖ / ‖Hs‖ when the two gradients use different
+    random batches, and when they use the same batch. Returns ``(different, same)``.
+    See chapter: chapters/optimizers.md
+    """
+    from mlnotes.optim.minibatch import regression_data
+
+    X, y, _ = regression_data()
+    n, d = X.shape
+    batch_size = check_int("batch_size", batch_size, low=1, high=n)
+    step = check_real("step", step, low=0.0, low_open=True)
+    rng = np.random.default_rng(seed)
+    H = X.T @ X / n  # the exact Hessian; the true y is H s
+
+    def grad(theta, idx):  # mini-batch ∇ of ½(x·θ − y)², (d,)
+        return X[idx].T @ (X[idx] @ theta - y[idx]) / len(idx)
+
+    errors = {"different": [], "same": []}
+    for _ in range(check_int("draws", draws, low=1)):
+        s = rng.standard_normal(d)
+        s *= step / np.linalg.norm(s)
+        a, b = (rng.choice(n, batch_size, replace=False) for _ in range(2))
+        true = H @ s
+        for name, (i, j) in (("different", (a, b)), ("same", (a, a))):
+            errors[name].append(np.linalg.norm(grad(s, j) - grad(np.zeros(d), i) - true) / np.linalg.norm(true))
+    return float(np.mean(errors["different"])), float(np.mean(errors["same"]))

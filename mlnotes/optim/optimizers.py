@@ -25,6 +25,10 @@ $$m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad v_t = \beta_2 v_{t-1} + (1-\beta
 
 AdamW: first $\theta \leftarrow (1 - \eta\lambda)\,\theta$, then the Adam step without L2.
 
+**Parameter groups** (as ``torch.optim``'s ``param_groups``): ``params`` may be a list of dicts
+``{"params": [arrays], "weight_decay": 0.0, ...}``; each group's keys override the constructor's values
+for its arrays, e.g. no weight decay on biases and normalization weights.
+
 The code follows torch's order where it changes the result ($\epsilon$ is added to
 $\sqrt{v_t}/\sqrt{1-\beta_2^t}$, after the bias correction). Torch fuses some operations
 (fused multiply-add), so the last bit can differ: float64 runs agree to ~1e-12 after
@@ -41,33 +45,72 @@ from mlnotes._checks import check_array, check_beta, check_nonempty, check_real,
 
 
 class Optimizer:
-    """Base class: float arrays updated in place, a mutable ``lr``, a step counter ``t``."""
+    """Base class: float arrays updated in place, in parameter groups, and a step counter ``t``.
 
-    def __init__(self, params, lr: float):
-        if isinstance(params, np.ndarray) or not isinstance(params, (list, tuple)):
-            raise TypeError(f"params must be a list of numpy arrays, got {type(params).__name__}")
-        check_nonempty("params", params)
-        for i, p in enumerate(params):
-            if not isinstance(p, np.ndarray):
-                raise TypeError(f"params[{i}] must be a numpy array (updated in place), got {type(p).__name__}")
-            if p.dtype.kind != "f":
-                raise ValueError(f"params[{i}] must be a float array, got dtype {p.dtype}")
-            if not p.flags.writeable:
-                raise ValueError(f"params[{i}] must be writeable (it is updated in place)")
-            check_array(f"params[{i}]", p, dtype=p.dtype)
-        self.params = list(params)
-        self.lr = lr
+    ``params`` is a list of arrays (one group) or, as in ``torch.optim``, a list of dicts
+    ``{"params": [arrays], "weight_decay": 0.0, ...}``, each a **parameter group** whose keys override
+    the constructor's hyperparameters. ``param_groups`` holds every group with all its values filled in.
+    While a group is being updated, ``self.lr``, ``self.weight_decay``, … read *that group's* values,
+    so each ``_update`` is written once for every group. ``step`` takes one gradient per array, in
+    the order of ``self.params`` (the groups' arrays, one group after another).
+    """
+
+    constructor_only: tuple = ()  # hyperparameters that cannot differ between groups
+
+    def __init__(self, params, defaults: dict):
+        groups = _as_groups(params)
+        allowed = sorted(defaults)  # the constructor's own names (not derived ones such as Adam's beta1)
+        self.defaults = self._check_hyper(dict(defaults))
+        self.param_groups = []
+        for k, group in enumerate(groups):
+            unknown = sorted(set(group) - {"params"} - set(allowed))
+            if unknown:  # torch keeps unknown keys silently: a typo such as "weight_decy" would do nothing
+                raise ValueError(f"param_groups[{k}] has unknown keys {unknown}; allowed: {allowed}")
+            for key in self.constructor_only:
+                if key in group:  # torch would keep the key and ignore it
+                    raise ValueError(f"param_groups[{k}]: {key} is set once, in the constructor, for every group "
+                                     f"(torch ignores it in a group)")
+            override = {key: v for key, v in group.items() if key != "params"}
+            try:
+                hyper = self._check_hyper({**self.defaults, **override}) if override else dict(self.defaults)
+            except (TypeError, ValueError) as exc:
+                raise type(exc)(f"param_groups[{k}]: {exc}") from None
+            self.param_groups.append({"params": group["params"], **hyper})
+        self.params = [p for group in self.param_groups for p in group["params"]]
+        if len({id(p) for p in self.params}) != len(self.params):
+            raise ValueError("params must hold each array once: an array appears twice "
+                             "(torch raises for two groups and warns within one)")
         self.t = 0
         self.state = [{} for _ in self.params]
+        self._group = self.param_groups[0]
+
+    def _check_hyper(self, hyper: dict) -> dict:
+        """One group's hyperparameters, validated (each optimizer adds its own)."""
+        return {**hyper, "lr": check_real("lr", hyper["lr"], low=0.0)}
+
+    def __getattr__(self, name):
+        group = self.__dict__.get("_group")
+        if group is not None and name in group and name != "params":
+            return group[name]  # a hyperparameter of the group being updated (group 0 between steps)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @property
     def lr(self) -> float:
-        """Learning rate η; a schedule may set it between steps."""
-        return self._lr
+        """Learning rate η of the group being updated (group 0 between steps); setting it sets every group's."""
+        return self._group["lr"]
 
     @lr.setter
     def lr(self, value) -> None:
-        self._lr = check_real("lr", value, low=0.0)
+        value = check_real("lr", value, low=0.0)
+        for group in self.param_groups:
+            group["lr"] = value
+
+    def groups(self):
+        """Yield (group, [flat indices of its arrays]) for every parameter group."""
+        start = 0
+        for group in self.param_groups:
+            yield group, range(start, start + len(group["params"]))
+            start += len(group["params"])
 
     def step(self, grads) -> None:
         """Update every parameter in place from its gradient (same shapes as ``params``)."""
@@ -80,30 +123,71 @@ class Optimizer:
             g = check_array(f"grads[{i}]", g, dtype=p.dtype)
             check_same_shape(f"grads[{i}]", g, f"params[{i}]", p)
             checked.append(g)
+        for k, group in enumerate(self.param_groups):  # lr may have been set through param_groups
+            check_real(f"param_groups[{k}]['lr']", group["lr"], low=0.0)
         self.t += 1
-        for p, g, state in zip(self.params, checked, self.state):
-            self._update(p, g, state)
+        try:
+            for group, indices in self.groups():
+                self._group = group
+                for i in indices:
+                    self._update(self.params[i], checked[i], self.state[i])
+        finally:
+            self._group = self.param_groups[0]
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict) -> None:
         raise NotImplementedError
+
+
+def _as_arrays(name: str, params) -> list:
+    """A list of writeable, finite float arrays (the parameters of one group)."""
+    if isinstance(params, np.ndarray) or not isinstance(params, (list, tuple)):
+        raise TypeError(f"{name} must be a list of numpy arrays, got {type(params).__name__}")
+    check_nonempty(name, params)
+    for i, p in enumerate(params):
+        if not isinstance(p, np.ndarray):
+            raise TypeError(f"{name}[{i}] must be a numpy array (updated in place), got {type(p).__name__}")
+        if p.dtype.kind != "f":
+            raise ValueError(f"{name}[{i}] must be a float array, got dtype {p.dtype}")
+        if not p.flags.writeable:
+            raise ValueError(f"{name}[{i}] must be writeable (it is updated in place)")
+        check_array(f"{name}[{i}]", p, dtype=p.dtype)
+    return list(params)
+
+
+def _as_groups(params) -> list:
+    """``params`` as a list of group dicts: a list of arrays is one group; a list of dicts is kept."""
+    if isinstance(params, (list, tuple)) and params and all(isinstance(g, dict) for g in params):
+        groups = []
+        for k, group in enumerate(params):
+            if "params" not in group:
+                raise ValueError(f"param_groups[{k}] must have a 'params' key (a list of arrays)")
+            groups.append({**group, "params": _as_arrays(f"param_groups[{k}]['params']", group["params"])})
+        return groups
+    if isinstance(params, (list, tuple)) and any(isinstance(g, dict) for g in params):
+        raise TypeError("params must be a list of arrays or a list of dicts (parameter groups), not a mix")
+    return [{"params": _as_arrays("params", params)}]
 
 
 class SGD(Optimizer):
     """Stochastic gradient descent with optional momentum, dampening, Nesterov and L2 decay."""
 
     def __init__(self, params, lr: float, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False):
-        super().__init__(params, lr)
-        self.momentum = check_beta("momentum", momentum)
-        self.dampening = check_real("dampening", dampening, low=0.0, high=1.0)
-        self.weight_decay = check_real("weight_decay", weight_decay, low=0.0)
-        if not isinstance(nesterov, bool):
-            raise TypeError(f"nesterov must be a bool, got {type(nesterov).__name__}")
-        if nesterov and (self.momentum == 0.0 or self.dampening != 0.0):
+        super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
+                                      nesterov=nesterov))
+
+    def _check_hyper(self, h):
+        h = super()._check_hyper(h)
+        h["momentum"] = check_beta("momentum", h["momentum"])
+        h["dampening"] = check_real("dampening", h["dampening"], low=0.0, high=1.0)
+        h["weight_decay"] = check_real("weight_decay", h["weight_decay"], low=0.0)
+        if not isinstance(h["nesterov"], bool):
+            raise TypeError(f"nesterov must be a bool, got {type(h['nesterov']).__name__}")
+        if h["nesterov"] and (h["momentum"] == 0.0 or h["dampening"] != 0.0):
             raise ValueError(
-                f"nesterov requires momentum > 0 and dampening = 0, got momentum={self.momentum}, "
-                f"dampening={self.dampening}"
+                f"nesterov requires momentum > 0 and dampening = 0, got momentum={h['momentum']}, "
+                f"dampening={h['dampening']}"
             )
-        self.nesterov = nesterov
+        return h
 
     def _update(self, p, g, state):
         if self.weight_decay != 0:
@@ -120,14 +204,19 @@ class SGD(Optimizer):
 class Adagrad(Optimizer):
     """Adagrad: per-coordinate step η/√(Σg²) with optional lr decay and L2 decay."""
 
+    constructor_only = ("initial_accumulator_value",)  # torch fills every group's accumulator from it
+
     def __init__(self, params, lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0, eps=1e-10):
-        super().__init__(params, lr)
-        self.lr_decay = check_real("lr_decay", lr_decay, low=0.0)
-        self.weight_decay = check_real("weight_decay", weight_decay, low=0.0)
-        self.initial_accumulator_value = check_real("initial_accumulator_value", initial_accumulator_value, low=0.0)
-        self.eps = check_real("eps", eps, low=0.0)
+        super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
+                                      initial_accumulator_value=initial_accumulator_value, eps=eps))
         for p, state in zip(self.params, self.state):
-            state["sum"] = np.full_like(p, self.initial_accumulator_value)
+            state["sum"] = np.full_like(p, self.defaults["initial_accumulator_value"])
+
+    def _check_hyper(self, h):
+        h = super()._check_hyper(h)
+        for name in ("lr_decay", "weight_decay", "initial_accumulator_value", "eps"):
+            h[name] = check_real(name, h[name], low=0.0)
+        return h
 
     def _update(self, p, g, state):
         if self.weight_decay != 0:
@@ -141,18 +230,21 @@ class RMSprop(Optimizer):
     """RMSprop: divide by a running RMS of gradients; optional centering and momentum."""
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False):
-        super().__init__(params, lr)
-        self.alpha = check_beta("alpha", alpha)
-        self.eps = check_real("eps", eps, low=0.0)
-        self.weight_decay = check_real("weight_decay", weight_decay, low=0.0)
-        self.momentum = check_beta("momentum", momentum)
-        if not isinstance(centered, bool):
-            raise TypeError(f"centered must be a bool, got {type(centered).__name__}")
-        self.centered = centered
+        super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
+                                      centered=centered))
         for p, state in zip(self.params, self.state):
             state["square_avg"] = np.zeros_like(p)
             state["grad_avg"] = np.zeros_like(p)
             state["buf"] = np.zeros_like(p)
+
+    def _check_hyper(self, h):
+        h = super()._check_hyper(h)
+        h["alpha"], h["momentum"] = check_beta("alpha", h["alpha"]), check_beta("momentum", h["momentum"])
+        h["eps"] = check_real("eps", h["eps"], low=0.0)
+        h["weight_decay"] = check_real("weight_decay", h["weight_decay"], low=0.0)
+        if not isinstance(h["centered"], bool):
+            raise TypeError(f"centered must be a bool, got {type(h['centered']).__name__}")
+        return h
 
     def _update(self, p, g, state):
         if self.weight_decay != 0:
@@ -177,20 +269,24 @@ class Adam(Optimizer):
     decoupled = False
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False):
-        super().__init__(params, lr)
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise TypeError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-        self.beta1 = check_beta("beta1", betas[0])
-        self.beta2 = check_beta("beta2", betas[1])
-        self.eps = check_real("eps", eps, low=0.0)
-        self.weight_decay = check_real("weight_decay", weight_decay, low=0.0)
-        if not isinstance(amsgrad, bool):
-            raise TypeError(f"amsgrad must be a bool, got {type(amsgrad).__name__}")
-        self.amsgrad = amsgrad
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad))
         for p, state in zip(self.params, self.state):
             state["m"] = np.zeros_like(p)
             state["v"] = np.zeros_like(p)
             state["v_max"] = np.zeros_like(p)
+
+    def _check_hyper(self, h):
+        h = super()._check_hyper(h)
+        betas = h["betas"]
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise TypeError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+        h["beta1"], h["beta2"] = check_beta("beta1", betas[0]), check_beta("beta2", betas[1])
+        h["betas"] = (h["beta1"], h["beta2"])
+        h["eps"] = check_real("eps", h["eps"], low=0.0)
+        h["weight_decay"] = check_real("weight_decay", h["weight_decay"], low=0.0)
+        if not isinstance(h["amsgrad"], bool):
+            raise TypeError(f"amsgrad must be a bool, got {type(h['amsgrad']).__name__}")
+        return h
 
     def _update(self, p, g, state):
         b1, b2, t = self.beta1, self.beta2, self.t

@@ -85,3 +85,69 @@ def torch_clip_grad_norm(grads, max_norm, norm_type=2.0):
         p.grad = torch.tensor(np.array(g, dtype=np.float64))
     total = torch.nn.utils.clip_grad_norm_(ps, max_norm, norm_type=norm_type)
     return [p.grad.numpy() for p in ps], float(total)
+
+
+def torch_lbfgs(fun, x0, **kwargs):
+    """``torch.optim.LBFGS`` (float64, one ``step`` call) on ``fun(x) -> (f, grad)``: -> (path, n_iter, n_evals).
+
+    ``path`` (k + 1, n) holds the points where torch evaluated ``fun`` and, if its last step was not
+    evaluated (``max_iter`` reached), the final point. ``kwargs``: LBFGS's keyword arguments. The reference
+    for :func:`mlnotes.optim.second_order.lbfgs`.
+    """
+    import torch
+
+    x = torch.tensor(np.asarray(x0, dtype=np.float64), requires_grad=True)
+    opt = torch.optim.LBFGS([x], **kwargs)
+    seen = []
+
+    def closure():
+        point = x.detach().numpy().copy()
+        seen.append(point)
+        f, g = fun(point)
+        x.grad = torch.from_numpy(np.array(g, dtype=np.float64))
+        return torch.tensor(float(f), dtype=torch.float64)
+
+    opt.step(closure)
+    final = x.detach().numpy().copy()
+    path = seen + ([] if np.array_equal(final, seen[-1]) else [final])
+    state = opt.state[x]
+    return np.array(path), int(state["n_iter"]), int(state["func_evals"])
+
+
+def run_groups_both(*, weight_decay=0.1, lr=1e-2, steps=50, seed=0, width=16):
+    """AdamW over :func:`~mlnotes.optim.groups.decay_param_groups` on a small MLP, ours and torch's, float64.
+
+    The model is :func:`mlnotes.optim.memory.small_model` (Linear, LayerNorm, GELU, Linear); both sides start
+    from its weights and take ``steps`` steps on the gradients of one seeded mean-squared-error loss at their
+    own weights. Returns ``{"groups": [(weight_decay, [parameter names])...], "ours": [arrays], "theirs":
+    [arrays]}``, the parameters in the model's order.
+    """
+    import torch
+
+    from mlnotes.optim.groups import decay_param_groups
+    from mlnotes.optim.memory import small_model
+    from mlnotes.optim.optimizers import AdamW
+
+    steps = check_int("steps", steps, low=1)
+    model = small_model(width, seed).double()
+    names, theirs = zip(*model.named_parameters())
+    ours = [p.detach().numpy().copy() for p in theirs]
+    gen = torch.Generator().manual_seed(seed)
+    x, target = (torch.randn(32, n, generator=gen, dtype=torch.float64) for n in (64, 10))
+
+    def grads(tensors):  # ∂ mean((model(x) − target)²) / ∂ each tensor, at the given weights
+        out = torch.func.functional_call(model, dict(zip(names, tensors)), (x,))
+        return torch.autograd.grad((out - target).square().mean(), tensors)
+
+    opt = AdamW(decay_param_groups(ours, weight_decay), lr=lr)
+    topt = torch.optim.AdamW(decay_param_groups(list(theirs), weight_decay), lr=lr, foreach=False)
+    where = [next(i for i, q in enumerate(ours) if q is p) for p in opt.params]  # our step order → model order
+    for _ in range(steps):
+        g = grads([torch.tensor(p, requires_grad=True) for p in ours])
+        opt.step([g[i].numpy() for i in where])
+        for p, tg in zip(theirs, grads(list(theirs))):
+            p.grad = tg
+        topt.step()
+    groups = [(group["weight_decay"], [names[next(i for i, q in enumerate(ours) if q is p)] for p in group["params"]])
+              for group in opt.param_groups]
+    return {"groups": groups, "ours": ours, "theirs": [p.detach().numpy().copy() for p in theirs]}
