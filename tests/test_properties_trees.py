@@ -181,3 +181,59 @@ def test_cart_regressor_equals_sklearn_with_the_same_random_state(Xy, seed, dept
     ref = DecisionTreeRegressor(max_depth=depth, min_samples_leaf=leaf, random_state=seed).fit(X, y)
     if assert_same_tree_but_documented(ours, ref, y):
         np.testing.assert_allclose(ours.predict(X), ref.predict(X), rtol=1e-12, atol=1e-12)
+
+
+# -- categorical splits, softmax, TreeSHAP, target statistics ------------------------------------------------------
+@PROPERTIES
+@given(data=st.data(), C=st.integers(2, 8), criterion=st.sampled_from(["squared_error", "gini", "entropy"]))
+def test_sorted_categories_hold_the_best_partition(data, C, criterion):
+    from mlnotes.trees import brute_force_partition_split, sorted_partition_split
+
+    counts = data.draw(hnp.arrays(np.int64, C, elements=st.integers(1, 6)), label="rows per category")
+    x = np.repeat(np.arange(C), counts)
+    if criterion == "squared_error":
+        y = data.draw(hnp.arrays(np.float64, len(x), elements=st.integers(-4, 4).map(float)), label="y")
+    else:
+        y = data.draw(hnp.arrays(np.int64, len(x), elements=st.integers(0, 1)), label="y")
+    best = brute_force_partition_split(x, y, criterion)[1]
+    assert abs(sorted_partition_split(x, y, criterion)[1] - best) <= 1e-12 * max(1.0, abs(best))
+
+
+@PROPERTIES
+@given(F_=hnp.arrays(np.float64, st.tuples(st.integers(1, 6), st.integers(2, 6)), elements=LOGITS))
+def test_softmax_equals_torch(F_):
+    from mlnotes.trees import softmax
+
+    P = softmax(F_)
+    np.testing.assert_allclose(P, torch.softmax(torch.from_numpy(F_), dim=1).numpy(), rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(P.sum(axis=1), 1.0, rtol=1e-12)
+    assert softmax(F_.astype(np.float32)).dtype == np.float32
+
+
+@PROPERTIES
+@given(XY=dataset(regression=True), depth=st.integers(1, 6), data=st.data())
+def test_tree_shap_equals_enumeration(XY, depth, data):
+    from mlnotes.trees import brute_force_shap, expected_value, tree_shap
+
+    X, y = XY
+    tree = DecisionTreeRegressor(max_depth=depth, random_state=0).fit(X, y)
+    rows = data.draw(hnp.arrays(np.float64, (3, X.shape[1]), elements=st.floats(-120, 120)), label="rows")
+    fast = tree_shap(tree, rows)
+    np.testing.assert_allclose(fast, brute_force_shap(tree, rows), rtol=1e-9, atol=1e-9 * (1 + np.abs(y).max()))
+    np.testing.assert_allclose(fast[..., 0].sum(axis=1) + expected_value(tree)[0], tree.predict(rows),
+                               rtol=1e-9, atol=1e-9 * (1 + np.abs(y).max()))
+
+
+@PROPERTIES
+@given(data=st.data(), n=st.integers(2, 40))
+def test_ordered_statistic_never_sees_its_own_label(data, n):
+    from mlnotes.trees import ordered_target_stats
+
+    cat = data.draw(hnp.arrays(np.int64, n, elements=st.integers(0, 3)), label="cat")
+    y = data.draw(hnp.arrays(np.float64, n, elements=st.sampled_from([0.0, 1.0])), label="y")
+    i = data.draw(st.integers(0, n - 1), label="row")
+    flipped = y.copy()
+    flipped[i] = 1 - flipped[i]
+    a = ordered_target_stats(cat, y, prior=0.5, seed=1)
+    b = ordered_target_stats(cat, flipped, prior=0.5, seed=1)
+    assert a[i] == b[i]  # row i's own encoding is built from the rows before it only

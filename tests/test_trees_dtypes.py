@@ -167,3 +167,21 @@ def test_continuous_as_indices_or_boolean_mask():
         assert model.continuous_ == (6, 7) and model.to_text() == by_index.to_text()
     with pytest.raises(TypeError, match="continuous must be column indices"):
         C45().fit(X, y, names, continuous=np.array([6.0, 7.0]))
+
+
+def test_new_ensemble_outputs_have_documented_dtypes():
+    """K-class GBDT scores and probabilities, SHAP values and target statistics are float64 (as scikit-learn's);
+    softmax keeps float32."""
+    from mlnotes.trees import (GBDTClassifier, greedy_target_stats, ordered_target_stats, softmax, sorted_partition_split,
+                               tree_shap)
+
+    rng = np.random.default_rng(0)
+    X32 = rng.normal(size=(60, 3)).astype(np.float32)
+    y3 = rng.integers(0, 3, 60)
+    model = GBDTClassifier(3, random_state=0).fit(X32, y3)
+    assert model.decision_function(X32).dtype == np.float64 and model.predict_proba(X32).dtype == np.float64
+    assert softmax(X32).dtype == np.float32 and softmax(X32.astype(np.float64)).dtype == np.float64
+    assert tree_shap(model.estimators_[0, 0], X32).dtype == np.float64
+    assert greedy_target_stats(y3, y3).dtype == np.float64 and ordered_target_stats(y3, y3.astype(np.float32)).dtype \
+        == np.float64
+    assert isinstance(sorted_partition_split(y3, X32[:, 0])[1], float)

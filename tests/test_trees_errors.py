@@ -10,6 +10,11 @@ from mlnotes.trees import (C45, ID3, AdaBoost, CARTClassifier, CARTRegressor, GB
                            cost_complexity_path, criterion_agreement, discrete_alpha, entropy, error_upper_bound, gini,
                            impurity, information_gain, leaf_weight, melons, moons, onehot_depth, prune_tree,
                            samme_alpha, sigmoid, split_gain, structure_score, wave)
+from mlnotes.trees import (brute_force_partition_split, brute_force_shap, category_stats, depth_growth, ensemble_shap,
+                           fit_seconds, greedy_target_stats, kfold_target_stats, leave_one_out_target_stats,
+                           ordered_boosting, ordered_target_stats, path_expectations, shapley_from_values, softmax,
+                           sorted_partition_split, split_work, tree_shap)
+from mlnotes.trees.categorical import category_order, random_categorical
 
 X4 = np.random.default_rng(0).normal(size=(30, 4))
 Y3 = np.arange(30) % 3
@@ -145,7 +150,7 @@ CASES = [
     ("gbdt depth", lambda: GBDTRegressor(max_depth=0), ValueError, "max_depth must be an integer >= 1"),
     ("gbdt leaf", lambda: GBDTRegressor(min_samples_leaf=0), ValueError, "min_samples_leaf must be an integer >= 1"),
     ("gbdt seed", lambda: GBDTRegressor(random_state=-3), ValueError, "random_state must be an integer in"),
-    ("gbdt binary", lambda: GBDTClassifier().fit(X4, Y3), ValueError, "y must have exactly 2 classes"),
+    ("gbdt one class", lambda: GBDTClassifier().fit(X4, np.zeros(30)), ValueError, "y must have at least 2 classes"),
     ("gbdt y shape", lambda: GBDTRegressor().fit(X4, np.ones(10)), ValueError, r"y must have shape \(30\)"),
     ("gbdt unfitted", lambda: GBDTRegressor().predict(X4), ValueError, "not fitted"),
     # xgboost
@@ -170,6 +175,49 @@ CASES = [
     ("wave noise", lambda: wave(noise=-1.0), ValueError, "noise must be >= 0.0"),
     ("agreement sets", lambda: criterion_agreement(n_datasets=0), ValueError, "n_datasets must be an integer >= 1"),
     ("onehot categories", lambda: onehot_depth(n_categories=1), ValueError, "n_categories must be an integer >= 2"),
+    # K-class GBDT
+    ("softmax NaN", lambda: softmax([[0.0, np.nan]]), ValueError, "F must contain only finite"),
+    ("softmax 1-D", lambda: softmax([0.0, 1.0]), ValueError, "F must have 2 dimension"),
+    ("softmax strings", lambda: softmax([["a", "b"]]), TypeError, "F must be array-like of numbers"),
+    ("gbdt proba unfitted", lambda: GBDTClassifier().predict_proba(X4), ValueError, "not fitted"),
+    # categorical splits
+    ("cat criterion", lambda: category_stats([0, 1], [0, 1], "mse"), ValueError, "criterion must be one of"),
+    ("cat shapes", lambda: category_stats([0, 1, 2], [0, 1], "gini"), ValueError, "x and y must be non-empty 1-D"),
+    ("cat empty", lambda: category_stats([], [], "gini"), ValueError, "x and y must be non-empty 1-D"),
+    ("cat one category", lambda: sorted_partition_split([1, 1, 1], [0.0, 1.0, 2.0]), ValueError,
+     "at least 2 distinct categories"),
+    ("cat brute force", lambda: brute_force_partition_split(np.arange(20), np.arange(20.0)), ValueError,
+     "between 2 and 16 distinct categories"),
+    ("cat y NaN", lambda: sorted_partition_split([0, 1], [np.nan, 1.0]), ValueError, "y must contain only finite"),
+    ("cat class order", lambda: category_order(np.ones(3), np.ones((3, 3)), "gini", by_class=3), ValueError,
+     r"by_class must be a class index in \[0, 2\]"),
+    ("cat target", lambda: random_categorical("ordinal"), ValueError, "target must be"),
+    ("cat count", lambda: random_categorical("regression", 1), ValueError, "n_categories must be an integer in"),
+    # cost
+    ("cost tree", lambda: split_work(np.zeros(3)), TypeError, "tree must be a fitted tree"),
+    ("cost sizes", lambda: depth_growth(sizes=(1,)), ValueError, "size must be an integer >= 2"),
+    ("cost repeats", lambda: fit_seconds([10], [2], repeats=0), ValueError, "repeats must be an integer >= 1"),
+    # SHAP
+    ("shap tree", lambda: tree_shap("tree", X4), TypeError, "tree must be a fitted tree"),
+    ("shap width", lambda: tree_shap(FITTED, X4[:, :2]), ValueError, "X must have at least"),
+    ("shap X 1-D", lambda: tree_shap(FITTED, X4[0]), ValueError, "X must have 2 dimension"),
+    ("shap method", lambda: ensemble_shap([FITTED], X4, method="kernel"), ValueError, "method must be"),
+    ("shap table", lambda: shapley_from_values(np.ones(6)), ValueError, "v must have 2\\^d rows"),
+    ("shap subsets", lambda: brute_force_shap(FITTED, np.zeros((1, 20))), ValueError,
+     "n_features must be an integer in"),
+    ("shap x NaN", lambda: path_expectations(FITTED, [np.nan, 0, 0, 0], np.ones((1, 4), bool)), ValueError,
+     "x must contain only finite"),
+    # target statistics
+    ("ts shapes", lambda: greedy_target_stats([0, 1], [1.0]), ValueError, "cat and y must be non-empty 1-D"),
+    ("ts smoothing", lambda: leave_one_out_target_stats([0, 1], [1.0, 0.0], a=0.0), ValueError, "a must be > 0.0"),
+    ("ts permutation", lambda: ordered_target_stats([0, 1, 1], [1.0, 0.0, 1.0], permutation=[0, 0, 1]), ValueError,
+     "permutation must be a permutation of 0..2"),
+    ("ts folds", lambda: kfold_target_stats([0, 1, 1], [1.0, 0.0, 1.0], [([0, 1], [2])]), ValueError,
+     "folds must cover every row"),
+    ("ts labels", lambda: greedy_target_stats([0, 1], ["a", "b"]), TypeError, "y must be array-like of numbers"),
+    ("ordered rounds", lambda: ordered_boosting(X4, np.ones(30), n_estimators=0), ValueError,
+     "n_estimators must be an integer >= 1"),
+    ("ordered y", lambda: ordered_boosting(X4, np.ones(3)), ValueError, r"y must have shape \(30\)"),
 ]
 
 

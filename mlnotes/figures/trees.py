@@ -1,4 +1,4 @@
-"""Figures of the Decision trees & ensembles chapter: pure ``draw(ax, ...)`` functions for explore().
+"""Figures of the Decision trees chapter: pure ``draw(ax, ...)`` functions for explore() and figure().
 
 Fits are computed once per hyperparameter setting and cached (functools.lru_cache), never at
 import. See chapter: chapters/trees.md
@@ -10,18 +10,18 @@ from functools import lru_cache
 
 import numpy as np
 
-from mlnotes.trees import CARTClassifier, bias_variance, boosting_curves, moons, robust_loss_fit, wave_truth
-from mlnotes.trees.experiments import BV_MODELS, OUTLIER_LOSSES
+from mlnotes.trees import CARTClassifier, moons
+from mlnotes.trees.categorical import all_partitions, category_order, category_stats, partition_gain, random_categorical
+from mlnotes.trees.cost import fit_exponent
 
 TRAIN, TEST, GREY = "#1f5f8b", "#c0392b", "#999999"
 DEPTHS = (1, 2, 3, 5, 8)  # the max_depth slider of draw_boundary
 LEAVES = (1, 5, 20)  # the min_samples_leaf slider of draw_boundary
-ROUNDS = (10, 25, 50, 100, 200)  # the n_rounds slider of draw_boosting
-LRS = (0.05, 0.2, 1.0)  # the learning_rate dropdown of draw_boosting
 LIMITS = (-1.6, 2.6, -1.3, 1.8)  # x0, x1, y0, y1 of the moons plots
 N_TRAIN, NOISE = 200, 0.3
 SHARES = (0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9)  # the p slider of draw_impurity
-OUTLIER_COUNTS = (0, 4)  # the n_outliers control of draw_outliers
+TARGETS = ("regression", "two classes", "three classes")  # the target dropdown of draw_partitions
+CATEGORY_COUNTS = (4, 6, 8, 10)  # the number-of-categories slider of draw_partitions
 
 
 def _binary_entropy(p):
@@ -95,98 +95,70 @@ def draw_boundary(axes, max_depth, min_samples_leaf):
     right.legend(loc="lower right", fontsize=7, frameon=False)
 
 
-def draw_boosting(ax, n_rounds, learning_rate):
-    """GBDT train and test log loss on two moons against boosting rounds, with a marker at n_rounds."""
-    if learning_rate not in LRS:
-        raise ValueError(f"learning_rate must be one of {LRS}, got {learning_rate!r}")
-    if not 1 <= n_rounds <= max(ROUNDS):
-        raise ValueError(f"n_rounds must be in [1, {max(ROUNDS)}], got {n_rounds!r}")
-    curves = boosting_curves(LRS, n_rounds=max(ROUNDS))
-    rounds = np.arange(1, max(ROUNDS) + 1)
-    for lr, (tr, te) in curves.items():
-        if lr != learning_rate:
-            ax.plot(rounds, te, color=GREY, lw=0.8, alpha=0.5)
-    tr, te = curves[learning_rate]
-    ax.plot(rounds, tr, color=TRAIN, label="train")
-    ax.plot(rounds, te, color=TEST, label="test")
-    k = n_rounds - 1
-    ax.plot([n_rounds, n_rounds], [tr[k], te[k]], "o", color="k", ms=4)
-    best = int(np.argmin(te))
-    ax.axvline(best + 1, color=TEST, lw=0.6, ls=":")
-    ax.text(0.02, 0.04, f"lr = {learning_rate:g}, {n_rounds} rounds: train {tr[k]:.3f}, test {te[k]:.3f}\n"
-                        f"best test {te[best]:.3f} at round {best + 1} (grey: other learning rates)",
-            transform=ax.transAxes, fontsize=7)
-    top = 1.05 * max(float(np.max(te)) for _, te in curves.values())  # every test curve fits, in every frame
-    ax.set(xscale="log", xlim=(1, max(ROUNDS)), ylim=(0, top), xlabel="boosting rounds", ylabel="log loss",
-           title="GBDT (depth-2 trees) on two moons")
-    ax.grid(alpha=0.3)
-    ax.legend(loc="upper right", fontsize=7, frameon=False)
-
-
-def draw_bias_variance(ax, resample="fresh"):
-    """Measured bias² and variance of a deep tree, bagged deep trees and boosted stumps (stacked bars)."""
-    res = bias_variance(BV_MODELS, resample=resample)
-    b2 = np.array([res[m]["bias2"] for m in BV_MODELS])
-    var = np.array([res[m]["variance"] for m in BV_MODELS])
-    x = np.arange(len(BV_MODELS))
-    top = float(np.max(b2 + var))
-    bars = [ax.bar(x, b2, color=TRAIN, label="bias²"),
-            ax.bar(x, var, bottom=b2, color=TEST, alpha=0.8, label="variance")]
-    for i in x:
-        ax.text(i, b2[i] + var[i] + 0.03 * top, f"{b2[i]:.3f} + {var[i]:.3f}", ha="center", fontsize=7)
-    n = res[BV_MODELS[0]]["n_replicates"]
-    ax.set(xticks=x, xticklabels=BV_MODELS, xlim=(-0.6, len(BV_MODELS) - 0.4), ylim=(0, 1.45 * top),
-           ylabel="squared error", title=f"bias² and variance over {n} {resample} training sets")
-    ax.grid(alpha=0.3, axis="y")
-    ax.legend(handles=bars, loc="upper center", fontsize=7, frameon=False, ncols=2)  # these bars only
-
-
-def draw_bias_variance_fits(axes, model="deep tree"):
-    """Bias² and variance bars (left) and one model's mean fit ± one standard deviation (right)."""
-    if model not in BV_MODELS:
-        raise ValueError(f"model must be one of {BV_MODELS}, got {model!r}")
-    left, right = axes
-    draw_bias_variance(left)
-    for k in (0, len(BV_MODELS)):  # outline the chosen model's bias² and variance segments
-        left.patches[k + BV_MODELS.index(model)].set_edgecolor("k")
-        left.patches[k + BV_MODELS.index(model)].set_linewidth(1.5)
-    res = bias_variance(BV_MODELS)[model]
-    x = res["x"]
-    right.fill_between(x, res["mean"] - res["std"], res["mean"] + res["std"], color=TEST, alpha=0.25,
-                       label="mean ± 1 std over training sets")
-    right.plot(x, wave_truth(x), color="k", lw=1, label="true f(x)")
-    right.plot(x, res["mean"], color=TRAIN, label="mean prediction")
-    right.set(xlim=(-3, 3), ylim=(-3.2, 3.2), xlabel="x", ylabel="y",
-              title=f"{model}: bias² {res['bias2']:.3f}, variance {res['variance']:.3f}")
-    right.title.set_fontsize(9)
-    right.grid(alpha=0.3)
-    right.legend(loc="lower right", fontsize=7, frameon=False)
-
-
 @lru_cache(maxsize=None)
-def _outlier_ylim() -> tuple:
-    """y-limits holding every point and every fit of every frame of draw_outliers (fixed across frames)."""
-    values = [v for loss in OUTLIER_LOSSES for k in OUTLIER_COUNTS
-              for v in (robust_loss_fit(loss, k)["y"], robust_loss_fit(loss, k)["pred"])]
-    lo, hi = min(float(v.min()) for v in values), max(float(v.max()) for v in values)
-    pad = 0.05 * (hi - lo)
-    return (lo - pad, hi + 6 * pad)  # room above for the legend
+def partition_landscape(target: str, n_categories: int):
+    """Gain of every partition of one seeded node, and which are prefix splits of the sorted categories.
+
+    Returns (gains (P,) sorted descending, is_prefix (P,) bool, the criterion). For three classes the
+    order is the share of class 1 only (the naive "sort by the target mean"). See chapter: chapters/trees.md
+    """
+    x, y = random_categorical(target, n_categories, seed=n_categories)
+    criterion = "squared_error" if target == "regression" else "gini"
+    _, counts, sums = category_stats(x, y, criterion)
+    masks = all_partitions(n_categories)
+    gains = partition_gain(counts, sums, masks, criterion)
+    order = category_order(counts, sums, criterion, by_class=1)
+    prefix = {frozenset(order[: j + 1].tolist()) for j in range(n_categories - 1)}
+    prefix |= {frozenset(range(n_categories)) - p for p in prefix}  # either side may be listed
+    is_prefix = np.array([frozenset(np.flatnonzero(m).tolist()) in prefix for m in masks])
+    rank = np.argsort(-gains, kind="stable")
+    return gains[rank], is_prefix[rank], criterion
 
 
-def draw_outliers(ax, loss="squared_error", n_outliers=4):
-    """scikit-learn's GBDT fitted with a given loss on wave data with a few gross outliers."""
-    if loss not in OUTLIER_LOSSES:
-        raise ValueError(f"loss must be one of {OUTLIER_LOSSES}, got {loss!r}")
-    res = robust_loss_fit(loss, n_outliers)
-    x, y, out = res["x"][:, 0], res["y"], res["outlier"]
-    ax.scatter(x[~out], y[~out], s=9, color=GREY, label="data")
-    if out.any():
-        ax.scatter(x[out], y[out], s=30, marker="x", color=TEST,
-                   label=f"{int(out.sum())} outliers (+{res['shift']:g})")
-    ax.plot(res["grid"], wave_truth(res["grid"]), color="k", lw=1, label="true f(x)")
-    ax.plot(res["grid"], res["pred"], color=TRAIN, lw=1.5, label=f"GBDT, loss = {loss}")
-    ax.set(xlim=(-3, 3), ylim=_outlier_ylim(), xlabel="x", ylabel="y",
-           title=f"loss = {loss}: mean squared distance to f = {res['mse']:.3f}")
+def draw_partitions(ax, target="regression", n_categories=6):
+    """Impurity decrease of every two-group partition of C categories (ranked), with the C − 1 splits of
+    the categories sorted by their mean target (share of class 1) highlighted."""
+    if target not in TARGETS:
+        raise ValueError(f"target must be one of {TARGETS}, got {target!r}")
+    gains, is_prefix, criterion = partition_landscape(target, n_categories)
+    rel = gains / gains[0]  # (P,) share of the best decrease
+    rank = np.arange(1, len(gains) + 1)
+    ax.scatter(rank[~is_prefix], rel[~is_prefix], s=8, color=GREY, label="all other partitions")
+    ax.scatter(rank[is_prefix], rel[is_prefix], s=22, color=TEST, zorder=3,
+               label="prefix splits of the sorted categories")
+    first = int(np.argmax(is_prefix))  # the best prefix split's rank − 1
+    ax.scatter([rank[first]], [rel[first]], s=90, facecolors="none", edgecolors="k", zorder=4)
+    verdict = "the best partition" if first == 0 else f"rank {first + 1}: it misses the best"
+    ax.text(0.98, 0.97, f"{len(gains)} partitions of {n_categories} categories\nbest sorted split: {verdict}",
+            transform=ax.transAxes, ha="right", va="top", fontsize=7,
+            bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=1.5))
+    name = "squared error" if criterion == "squared_error" else "Gini"
+    ax.set(xscale="log", xlim=(0.8, 2 ** (max(CATEGORY_COUNTS) - 1)), ylim=(-0.05, 1.08),
+           xlabel="rank of the partition (1 = largest decrease)", ylabel="decrease / best decrease",
+           title=f"{target}: {name} decrease of every partition")
     ax.title.set_fontsize(9)
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", fontsize=7, frameon=False)
+    ax.legend(loc="lower left", fontsize=7, frameon=False)
+
+
+def draw_cost(axes, n_rows, seconds_n, n_features, seconds_d, fixed_d=8, fixed_n=8000):
+    """Measured fit time of a fully grown tree against rows (left) and features (right), log-log,
+    each with its fitted power law."""
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    for ax, x, sec, label, fixed in ((axes[0], n_rows, seconds_n, "rows n", f"d = {fixed_d}"),
+                                     (axes[1], n_features, seconds_d, "features d", f"n = {fixed_n}")):
+        x, sec = np.asarray(x, float), np.asarray(sec, float)
+        alpha = fit_exponent(x, sec)
+        c = np.exp(np.mean(np.log(sec) - alpha * np.log(x)))
+        ax.plot(x, sec * 1e3, "o", color=TRAIN)
+        ax.plot(x, c * x ** alpha * 1e3, color=TEST, lw=1, label=f"fit: time ∝ {label.split()[-1]}^{alpha:.2f}")
+        ax.set(xscale="log", yscale="log", xlabel=label, ylabel="fit time (ms)", title=f"{fixed}")
+        ax.set_ylim(0.5 * sec.min() * 1e3, 2 * sec.max() * 1e3)
+        ax.set_xticks(x, [f"{v:g}" for v in x], minor=False)  # the measured sizes, in plain numbers
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.yaxis.set_minor_formatter(NullFormatter())
+        ax.title.set_fontsize(9)
+        ax.grid(alpha=0.3, which="both")
+        ax.legend(loc="upper left", fontsize=7, frameon=False)

@@ -17,7 +17,7 @@ Seeds follow scikit-learn (tree $b$ gets ``RandomState(random_state).randint(2**
 bootstrap is ``RandomState(seed_b).randint(0, N, N)`` and its splitter draws from the same seed),
 so with an integer ``random_state`` the forest equals ``sklearn.ensemble.RandomForest*``.
 
-See chapter: chapters/trees.md
+See chapter: chapters/ensembles.md
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from mlnotes.trees.cart import CARTClassifier, CARTRegressor, check_random_state
 def bootstrap_counts(seed, n: int) -> np.ndarray:
     """How often each of n rows is drawn in one bootstrap sample (n,), as scikit-learn draws it.
 
-    See chapter: chapters/trees.md
+    See chapter: chapters/ensembles.md
     """
     n = check_int("n", n, low=1)
     rng = np.random.RandomState(seed)
@@ -125,7 +125,7 @@ class RandomForestClassifier(_Forest):
     ``oob_score_`` (accuracy) when ``oob_score=True``. ``max_features`` and the tree limits are as in
     :class:`~mlnotes.trees.cart.CARTClassifier`; ``random_state`` is None, an int or a RandomState.
     ``predict_proba`` and ``oob_decision_function_`` are float64, as in scikit-learn.
-    See chapter: chapters/trees.md
+    See chapter: chapters/ensembles.md
     """
 
     _tree_class = CARTClassifier
@@ -160,7 +160,7 @@ class RandomForestRegressor(_Forest):
 
     ``fit(X (N, d), y (N,))``, ``predict(X) → (M,)``, ``oob_score_`` (R²) when ``oob_score=True``.
     ``predict`` and ``oob_prediction_`` have the floating dtype of the training y (averaged in float64;
-    scikit-learn returns float64 always). See chapter: chapters/trees.md
+    scikit-learn returns float64 always). See chapter: chapters/ensembles.md
     """
 
     _tree_class = CARTRegressor

@@ -1,4 +1,5 @@
-r"""Measurements for the trees chapter: boosting curves, bias–variance of tree ensembles, CART vs sklearn.
+r"""Measurements for the trees and ensembles chapters: boosting curves, bias–variance of tree ensembles, outliers
+and the loss, Gini vs entropy, one-hot encoding.
 
 **Boosting curves.** Mean log loss $\frac1N\sum_i \log(1 + e^{F_m(x_i)}) - y_i F_m(x_i)$ of a
 binary GBDT on train and test data after each round $m$, for several learning rates.
@@ -24,13 +25,7 @@ count how often they choose the same feature and threshold.
 values: one-hot columns let each split peel off a single value, so the tree becomes a deep chain;
 coding the values by their target mean (CART's exact trick for two classes) needs one split.
 
-**Where two trees part.** Walk two fitted trees from the root in step; a node where both split
-but on a different (feature, threshold), or where one splits and the other does not, is a
-*divergent* node, and nothing below it is compared. Our CART records in ``ties_`` the nodes
-where several features reached the best score, so "the trees differ only at ties" reads
-``set(divergent_nodes(ours.tree_, ref.tree_)) <= set(ours.ties_)``.
-
-See chapter: chapters/trees.md
+See chapters: chapters/trees.md (Gini vs entropy, one-hot) and chapters/ensembles.md (the rest)
 """
 
 from __future__ import annotations
@@ -41,7 +36,8 @@ import numpy as np
 
 from mlnotes._checks import check_int, check_real
 from mlnotes.trees.bagging import RandomForestRegressor
-from mlnotes.trees.boosting import GBDTClassifier, GBDTRegressor, log_loss
+from mlnotes.trees.boosting import log_loss
+from mlnotes.trees.gbdt import GBDTClassifier, GBDTRegressor
 from mlnotes.trees.cart import CARTClassifier, CARTRegressor
 from mlnotes.trees.splitter import best_split, node_targets
 from mlnotes.trees.toy import moons, wave, wave_truth
@@ -53,7 +49,7 @@ def boosting_curves(learning_rates=(0.05, 0.2, 1.0), n_rounds: int = 200, max_de
                     n_train: int = 200, noise: float = 0.3, seed: int = 0) -> dict:
     """Train/test log loss after each round of a binary GBDT on two moons: {lr: (train (R,), test (R,))}.
 
-    See chapter: chapters/trees.md
+    See chapter: chapters/ensembles.md
     """
     lrs = tuple(check_real("learning_rate", lr, low=0.0, low_open=True) for lr in learning_rates)
     return {lr: _curves(lr, check_int("n_rounds", n_rounds, low=1), check_int("max_depth", max_depth, low=1),
@@ -87,7 +83,7 @@ def bias_variance(models=BV_MODELS, n_replicates: int = 20, n_train: int = 60, n
     Models: a fully grown CART tree, 10 bagged fully grown trees, 100 boosted stumps (lr 0.1).
     Returns {model: {"bias2", "variance", "error", "x" (G,), "mean" (G,), "std" (G,), "n_replicates"}};
     the boosted stumps also get "bias2_by_round" and "variance_by_round" (100,), after each round.
-    See chapter: chapters/trees.md
+    See chapter: chapters/ensembles.md
     """
     for m in models:
         _bv_model(m, 0)  # validates the names
@@ -140,7 +136,7 @@ def robust_loss_fit(loss: str = "squared_error", n_outliers: int = 4, n: int = 8
     Returns {"x" (n, 1), "y" (n,), "outlier" (n,) bool, "grid" (G,), "pred" (G,), "mse", "lift"
     (n_outliers,), "shift"}, where mse is the mean squared distance of the fit to the noise-free function
     on the grid and lift the fit minus that function at each outlier's x (in x order).
-    See chapter: chapters/trees.md
+    See chapter: chapters/ensembles.md
     """
     if loss not in OUTLIER_LOSSES:
         raise ValueError(f"loss must be one of {OUTLIER_LOSSES}, got {loss!r}")
@@ -238,71 +234,3 @@ def onehot_depth(n_categories: int = 16, n_per_category: int = 20, max_depth: in
                      "train_acc": float(np.mean(full.predict(X) == y)),
                      "acc_at_max_depth": float(np.mean(short.predict(X) == y))}
     return out
-
-
-def divergent_nodes(ours, ref) -> list:
-    """Node ids of ``ours`` where two fitted trees first part, walking both from the root in step.
-
-    ``ours`` and ``ref`` are tree arrays with ``children_left/right``, ``feature`` and ``threshold``
-    (ours ``.tree_`` or scikit-learn's ``.tree_``). Empty when the trees are identical.
-    See chapter: chapters/trees.md
-    """
-    for t in (ours, ref):
-        if not all(hasattr(t, k) for k in ("children_left", "children_right", "feature", "threshold")):
-            raise TypeError(f"expected a fitted tree's arrays (estimator.tree_), got {type(t).__name__}")
-    out, stack = [], [(0, 0)]
-    while stack:
-        i, j = stack.pop()
-        leaf_i, leaf_j = ours.children_left[i] == -1, ref.children_left[j] == -1
-        if leaf_i and leaf_j:
-            continue
-        if leaf_i != leaf_j or ours.feature[i] != ref.feature[j] or ours.threshold[i] != ref.threshold[j]:
-            out.append(int(i))
-            continue
-        stack += [(ours.children_right[i], ref.children_right[j]), (ours.children_left[i], ref.children_left[j])]
-    return out
-
-
-def cart_vs_sklearn(X, y, *, task: str = "classification", criterion=None, max_depth=None,
-                    min_samples_leaf: int = 1, random_state=None, X_test=None, y_test=None) -> dict:
-    """Fit our CART and sklearn's tree with the same limits and report what agrees.
-
-    ``random_state=None``: our trees visit features in index order and sklearn's gets seed 0, so
-    they can differ only at tie nodes; an int gives both the same draws. Returns a dict with
-    "n_ties", "same_structure", "same_predictions" (on X), "root" (ours, sklearn's: feature,
-    threshold, impurity decrease), and "score" (ours, sklearn's: accuracy or R² on the test set
-    if given, else on X). See chapter: chapters/trees.md
-    """
-    if task not in ("classification", "regression"):
-        raise ValueError(f"task must be 'classification' or 'regression', got {task!r}")
-    from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
-
-    cls = task == "classification"
-    criterion = criterion or ("gini" if cls else "squared_error")
-    ours = (CARTClassifier if cls else CARTRegressor)(criterion=criterion, max_depth=max_depth,
-                                                      min_samples_leaf=min_samples_leaf, random_state=random_state)
-    ours.fit(X, y)
-    ref = (DecisionTreeClassifier if cls else DecisionTreeRegressor)(
-        criterion="log_loss" if criterion == "entropy" else criterion, max_depth=max_depth,
-        min_samples_leaf=min_samples_leaf, random_state=0 if random_state is None else random_state).fit(X, y)
-    a, b = ours.tree_, ref.tree_
-    same = (a.node_count == b.node_count and np.array_equal(a.feature, b.feature)
-            and np.array_equal(a.threshold, b.threshold))
-    Xs, ys = (X, y) if X_test is None else (X_test, y_test)
-
-    def score(model):
-        pred = model.predict(Xs)
-        if cls:
-            return float(np.mean(pred == ys))
-        return float(1 - np.sum((ys - pred) ** 2) / np.sum((ys - np.mean(ys)) ** 2))
-
-    def root(t, w, imp):
-        if t.children_left[0] == -1:
-            return (-2, float("nan"), 0.0)
-        l, r = t.children_left[0], t.children_right[0]
-        return (int(t.feature[0]), float(t.threshold[0]), float(imp[0] - (w[l] * imp[l] + w[r] * imp[r]) / w[0]))
-
-    return {"n_ties": len(ours.ties_), "same_structure": bool(same),
-            "same_predictions": bool(np.array_equal(ours.predict(X), ref.predict(X))),
-            "root": (root(a, a.weighted_n_node_samples, a.impurity), root(b, b.weighted_n_node_samples, b.impurity)),
-            "score": (score(ours), score(ref))}

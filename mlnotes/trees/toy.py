@@ -95,3 +95,18 @@ def wave_truth(x) -> np.ndarray:
     """
     x = np.asarray(x, dtype=float)
     return np.sin(2.0 * x) + 0.5 * x
+
+
+def blobs3(n_train: int = 150, seed: int = 0, spread: float = 1.6):
+    """Seeded three-class 2-D data (Gaussian blobs that overlap): X_train (n, 2), y_train (n,) in {0, 1, 2},
+    X_test (n, 2), y_test (n,).
+
+    See chapter: chapters/ensembles.md
+    """
+    n = check_int("n_train", n_train, low=3)
+    spread = check_real("spread", spread, low=0.0, low_open=True)
+    rng = np.random.default_rng(check_int("seed", seed, low=0))
+    centers = np.array([[-1.5, -1.0], [1.5, -1.0], [0.0, 1.6]])
+    y = rng.integers(0, 3, 2 * n)  # (2n,)
+    X = centers[y] + spread * rng.standard_normal((2 * n, 2)) * np.array([1.0, 0.8])
+    return X[:n], y[:n], X[n:], y[n:]

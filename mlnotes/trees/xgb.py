@@ -24,7 +24,7 @@ the g and h it was fitted on, ``XGBoost`` that of its targets y.
 Note: xgboost's own code scores a leaf by $G^2/(H+\lambda)$ without the ½, so its
 ``min_split_loss`` ($\gamma$) is compared with twice the gain written above.
 
-See chapter: chapters/trees.md
+See chapter: chapters/ensembles.md
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def leaf_weight(G, H, lam: float = 1.0):
     """Optimal leaf weight −G/(H + λ) from gradient and Hessian sums (broadcastable shapes).
 
     The result has the common floating dtype of G and H (float64 for integers).
-    See chapter: chapters/trees.md
+    See chapter: chapters/ensembles.md
     """
     lam = check_real("lam", lam, low=0.0)
     G, H = as_float("G", G, finite=False), as_float("H", H, finite=False)
@@ -54,7 +54,7 @@ def split_gain(G_L, H_L, G_R, H_R, lam: float = 1.0, gamma: float = 0.0):
     """½[G_L²/(H_L+λ) + G_R²/(H_R+λ) − (G_L+G_R)²/(H_L+H_R+λ)] − γ (elementwise).
 
     The result has the common floating dtype of the four sums (float64 for integers).
-    See chapter: chapters/trees.md
+    See chapter: chapters/ensembles.md
     """
     lam = check_real("lam", lam, low=0.0)
     gamma = check_real("gamma", gamma, low=0.0)
@@ -72,7 +72,7 @@ def _split_gain(G_L, H_L, G_R, H_R, lam, gamma):
 def structure_score(G, H, lam: float = 1.0, gamma: float = 0.0) -> float:
     """Obj* = −½ Σ_j G_j²/(H_j+λ) + γT of a tree with leaf sums G (T,), H (T,).
 
-    See chapter: chapters/trees.md
+    See chapter: chapters/ensembles.md
     """
     lam = check_real("lam", lam, low=0.0)
     gamma = check_real("gamma", gamma, low=0.0)
@@ -83,7 +83,7 @@ def structure_score(G, H, lam: float = 1.0, gamma: float = 0.0) -> float:
 class XGBTree:
     """One second-order regression tree grown by exact greedy search on gradients g and Hessians h.
 
-    ``fit(X (N, d), g (N,), h (N,))``; ``predict(X) → (M,)`` leaf weights. See chapter: chapters/trees.md
+    ``fit(X (N, d), g (N,), h (N,))``; ``predict(X) → (M,)`` leaf weights. See chapter: chapters/ensembles.md
     """
 
     def __init__(self, max_depth=3, lam=1.0, gamma=0.0, min_child_weight=1.0):
@@ -150,7 +150,7 @@ class XGBTree:
 class XGBoost:
     """A tiny XGBoost: second-order trees on squared or logistic loss, shrunk by learning_rate.
 
-    ``fit(X (N, d), y (N,))``, ``raw_predict`` / ``predict(X) → (M,)``. See chapter: chapters/trees.md
+    ``fit(X (N, d), y (N,))``, ``raw_predict`` / ``predict(X) → (M,)``. See chapter: chapters/ensembles.md
     """
 
     def __init__(self, n_estimators=100, learning_rate=0.3, max_depth=3, lam=1.0, gamma=0.0,
