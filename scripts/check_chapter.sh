@@ -16,12 +16,12 @@ status=0
 if [ -n "${TESTS:-}" ]; then
   echo "── unit tests: $TESTS"; .venv/bin/pytest -q -x $TESTS || status=1
 fi
-[ "$name" = rag ] && .venv/bin/python -m mlnotes.rag.prime >/dev/null  # the RAG chapter embeds the book
+case "$name" in rag*) .venv/bin/python -m mlnotes.rag.prime >/dev/null ;; esac  # the RAG chapters embed the book
 echo "── strict build (only $name executes) → $out"
 rm -rf "$out"
 MLNOTES_ONLY="$name" MLNOTES_REQUIRE_WARM_CACHE=1 .venv/bin/python scripts/jb.py build . --path-output "$out" --all \
   --keep-going > "$out.log" 2>&1
-warnings=$(grep -E "WARNING|ERROR" "$out.log" | grep -F "chapters/$name" )
+warnings=$(grep -E "WARNING|ERROR" "$out.log" | grep -F "chapters/$name.md" )
 if [ -n "$warnings" ] || ! [ -f "$out/_build/jupyter_execute/chapters/$name.ipynb" ]; then
   echo "$warnings"; echo "✗ build problems in chapters/$name.md (full log: $out.log)"; status=1
 else
