@@ -312,6 +312,46 @@ def test_hit_rate_equals_sklearn_top_k_accuracy(k):
     assert ours == pytest.approx(skm.top_k_accuracy_score(target, scores, k=k, labels=np.arange(8)), rel=RTOL)
 
 
+def test_average_precision_and_map_by_hand():
+    ranked = [[1, 2, 3, 4, 5], [6, 7, 8, 9, 10]]
+    relevant = [{2, 5, 11}, {6}]  # query 1: hits at 2 and 5, and 11 never retrieved; query 2: hit at 1
+    ap1 = (1 / 2 + 2 / 5) / 3  # P@2 and P@5 over all three relevant ids
+    np.testing.assert_allclose(M.average_precisions(ranked, relevant), [ap1, 1.0], rtol=RTOL)
+    assert M.average_precisions(ranked, relevant).dtype == np.float64 and type(M.map_at_k(ranked, relevant)) is float
+    assert M.map_at_k(ranked, relevant) == pytest.approx((ap1 + 1.0) / 2, rel=RTOL)
+    np.testing.assert_allclose(M.average_precisions(ranked, relevant, k=3), [(1 / 2) / 3, 1.0], rtol=RTOL)
+    assert M.map_at_k(ranked, relevant, sample_weight=[0, 1]) == 1.0  # weights pick the second query
+    one = [{r} for r in (2, 6)]  # one relevant id per query: AP = reciprocal rank, MAP = MRR
+    np.testing.assert_allclose(M.average_precisions(ranked, one), M.reciprocal_ranks(ranked, one), rtol=RTOL)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_map_equals_sklearn_lrap_and_per_query_average_precision(seed):
+    rng = np.random.default_rng(seed)
+    scores = rng.standard_normal((30, 10))  # (queries, docs), no ties, every doc ranked
+    is_rel = rng.random((30, 10)) < 0.3
+    is_rel[np.arange(30), rng.integers(0, 10, 30)] = True
+    lists, sets = M.rank_ids(scores), [set(np.flatnonzero(r).tolist()) for r in is_rel]
+    w = rng.random(30)
+    assert M.map_at_k(lists, sets) == pytest.approx(skm.label_ranking_average_precision_score(is_rel, scores),
+                                                    rel=RTOL)
+    assert M.map_at_k(lists, sets, sample_weight=w) == pytest.approx(
+        skm.label_ranking_average_precision_score(is_rel, scores, sample_weight=w), rel=RTOL)
+    per_query = [skm.average_precision_score(is_rel[q], scores[q]) for q in range(30)]
+    np.testing.assert_allclose(M.average_precisions(lists, sets), per_query, rtol=RTOL)
+
+
+def test_moved_names_still_import_from_their_old_modules():
+    import mlnotes.metrics.classification as classification
+    import mlnotes.metrics.curves as curves
+
+    for name in ("precision_recall_fbeta", "precision", "recall", "fbeta", "f1"):
+        assert getattr(classification, name) is getattr(M, name)
+    assert "macro" in classification.AVERAGES and curves.average_precision is M.average_precision
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        classification.nope  # noqa: B018
+
+
 def test_rank_ids_sorts_descending_and_keeps_ties_in_column_order():
     assert M.rank_ids([[0.1, 0.9, 0.5, 0.9]], ids=["a", "b", "c", "d"]) == [["b", "d", "c", "a"]]
 

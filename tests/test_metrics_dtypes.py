@@ -186,3 +186,57 @@ def test_data_dtypes():
     y, a, b = M.imbalance_scores(0.05)
     assert y.dtype == np.int64 and a.dtype == b.dtype == np.float64
     assert not (y.flags.writeable or a.flags.writeable or b.flags.writeable)
+
+
+# -- weights, indicators, probabilities (issue 22) ---------------------------------------------------------------
+@pytest.mark.parametrize("w_dtype", [bool, np.int32, np.uint8, np.int64, np.float32, np.float64],
+                         ids=lambda d: np.dtype(d).name)
+def test_weighted_counts_have_sklearns_dtype(w_dtype):
+    t, p = Y, np.r_[Y[5:], Y[:5]]
+    w = (np.arange(len(Y)) % 3).astype(w_dtype)
+    ours, ref = M.confusion_matrix(t, p, sample_weight=w), skm.confusion_matrix(t, p, sample_weight=w)
+    assert ours.dtype == ref.dtype  # int64 for bool/int weights, float64 for floating ones
+    np.testing.assert_allclose(ours, ref, rtol=1e-12)
+    assert M.confusion_matrix(t, p, sample_weight=w, normalize="true").dtype == np.float64
+    assert type(M.accuracy(t, p, sample_weight=w)) is float
+    counts = M.label_counts(t, p, None, sample_weight=w)
+    assert all(c.dtype == (np.float64 if np.dtype(w_dtype).kind == "f" else np.int64) for c in counts)
+
+
+@pytest.mark.parametrize("dtype", [bool, np.int8, np.float32, np.float64], ids=lambda d: np.dtype(d).name)
+def test_indicator_dtypes_are_accepted(dtype):
+    rng = np.random.default_rng(0)
+    T = rng.integers(0, 2, (30, 4))
+    P = np.where(rng.random((30, 4)) < 0.2, 1 - T, T)
+    ours = M.precision_recall_fbeta(T.astype(dtype), P.astype(dtype), average="samples")
+    np.testing.assert_allclose(ours, skm.precision_recall_fscore_support(T, P, average="samples",
+                                                                         zero_division=0.0)[:3], rtol=1e-12)
+    assert M.multilabel_confusion_matrix(T.astype(dtype), P.astype(dtype)).dtype == np.int64
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=lambda d: np.dtype(d).name)
+def test_probability_scores_keep_their_float_dtype_like_sklearn(dtype):
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, 200)
+    p = (1 / (1 + np.exp(-(rng.standard_normal(200) * 3 + y)))).astype(dtype)
+    p[0] = 1.0  # clipped to 1 - eps of the dtype
+    tol = 1e-6 if dtype == np.float32 else 1e-12
+    for ours, ref in ((M.log_loss, skm.log_loss), (M.brier_score, skm.brier_score_loss)):
+        value = ours(y, p)
+        assert type(value) is float and value == pytest.approx(ref(y, p), rel=tol)
+    frac, conf = M.calibration_curve(y, p, n_bins=7)
+    sk_frac, sk_conf = __import__("sklearn.calibration").calibration.calibration_curve(y, p, n_bins=7)
+    assert frac.dtype == sk_frac.dtype and conf.dtype == sk_conf.dtype
+    assert type(M.expected_calibration_error(y, p)) is float
+
+
+def test_auc_and_bootstrap_return_python_floats_and_float64_arrays():
+    rng = np.random.default_rng(2)
+    y = rng.integers(0, 3, 90)
+    P = rng.dirichlet(np.ones(3), 90).astype(np.float32)
+    assert type(M.roc_auc(y, P, multi_class="ovr")) is float
+    per_class = M.roc_auc(y, P, multi_class="ovr", average=None)
+    assert per_class.dtype == np.float64 == skm.roc_auc_score(y, P, multi_class="ovr", average=None).dtype
+    r = M.bootstrap_auc(Y, RAW.astype(np.float32), n_resamples=20)
+    assert all(type(v) is float for v in (r.estimate, r.low, r.high, r.standard_error))
+    assert r.distribution.dtype == np.float64

@@ -1,6 +1,6 @@
 """Property-based tests of mlnotes.metrics against sklearn.metrics: precision / recall / F-beta for every average
 and zero_division on random labels (a single sample and a single class included), ROC and AUC three ways with
-heavy ties, tiny n and extreme scores, AUC invariance under monotone maps, average precision, DCG and NDCG."""
+heavy ties, tiny n and extreme scores, AUC invariance under monotone maps, average precision, DCG, NDCG and MAP."""
 
 import warnings
 
@@ -223,3 +223,158 @@ def test_dcg_and_ndcg_equal_sklearn_with_ties(rs, k):
     ideal = -np.argsort(np.argsort(-rel, axis=1, kind="stable"), axis=1).astype(float)  # distinct, ideal order
     perfect = M.ndcg_at_k(rel, ideal, k, per_query=True)
     np.testing.assert_allclose(perfect[rel.any(axis=1)], 1.0, rtol=1e-12)
+
+
+# -- weights, multilabel, multi-class AUC, probabilities, regression (issue 22) -------------------------------------
+@st.composite
+def weighted_pair(draw):
+    """Labels over 1..4 classes and non-negative weights (integer or real), at least one weight > 0."""
+    y_true, y_pred = draw(label_pair())
+    n = len(y_true)
+    if draw(st.booleans()):
+        w = draw(hnp.arrays(np.int64, n, elements=st.integers(0, 5)))
+    else:
+        w = draw(hnp.arrays(np.float64, n, elements=st.floats(0, 1e3)))
+    assume(np.sum(w) > 0)
+    return y_true, y_pred, w
+
+
+@PROPERTIES
+@given(data=weighted_pair(), average=st.sampled_from(["macro", "micro", "weighted", None]), zd=ZERO_DIVISION,
+       normalize=st.sampled_from([None, "true", "pred", "all"]))
+def test_weighted_metrics_equal_sklearn(data, average, zd, normalize):
+    y_true, y_pred, w = data
+    np.testing.assert_allclose(M.confusion_matrix(y_true, y_pred, sample_weight=w, normalize=normalize),
+                               quiet(skm.confusion_matrix, y_true, y_pred, sample_weight=w, normalize=normalize),
+                               rtol=1e-12, atol=1e-15)
+    assert M.accuracy(y_true, y_pred, sample_weight=w) == pytest.approx(
+        quiet(skm.accuracy_score, y_true, y_pred, sample_weight=w), rel=1e-12)
+    ours = M.precision_recall_fbeta(y_true, y_pred, average=average, sample_weight=w, zero_division=zd)
+    want = quiet(skm.precision_recall_fscore_support, y_true, y_pred, average=average, sample_weight=w,
+                 zero_division=zd)[:3]
+    for o, v in zip(ours, want):
+        np.testing.assert_allclose(o, v, rtol=1e-10, atol=1e-15, equal_nan=True)
+
+
+@st.composite
+def indicators(draw):
+    n, k = draw(st.integers(1, 12)), draw(st.integers(2, 4))
+    T = draw(hnp.arrays(np.int64, (n, k), elements=st.integers(0, 1)))
+    P = draw(hnp.arrays(np.int64, (n, k), elements=st.integers(0, 1)))
+    return T, P
+
+
+@PROPERTIES
+@given(tp=indicators(), average=st.sampled_from(["micro", "macro", "weighted", "samples", None]), zd=ZERO_DIVISION)
+def test_multilabel_prf_and_subset_accuracy_equal_sklearn(tp, average, zd):
+    T, P = tp
+    assert M.accuracy(T, P) == skm.accuracy_score(T, P)
+    ours = M.precision_recall_fbeta(T, P, average=average, zero_division=zd)
+    want = quiet(skm.precision_recall_fscore_support, T, P, average=average, zero_division=zd)[:3]
+    for o, v in zip(ours, want):
+        np.testing.assert_allclose(o, v, rtol=1e-12, equal_nan=True)
+    np.testing.assert_array_equal(M.multilabel_confusion_matrix(T, P), skm.multilabel_confusion_matrix(T, P))
+
+
+@PROPERTIES
+@given(n=st.integers(6, 40), k=st.integers(3, 5), seed=st.integers(0, 2**16), sharp=st.floats(0.0, 30.0),
+       setting=st.sampled_from([("ovr", "macro"), ("ovr", "weighted"), ("ovr", "micro"), ("ovo", "macro"),
+                                ("ovo", "weighted")]))
+def test_multiclass_auc_equals_sklearn(n, k, seed, sharp, setting):
+    rng = np.random.default_rng(seed)
+    y = np.r_[np.arange(k), rng.integers(0, k, n - k)] if n >= k else np.arange(k)
+    logits = np.round(rng.standard_normal((len(y), k)) * sharp, 1)  # large logits: probabilities of 0 and 1, ties
+    P = np.exp(logits - logits.max(1, keepdims=True))
+    P /= P.sum(1, keepdims=True)
+    mc, average = setting
+    assert M.roc_auc(y, P, multi_class=mc, average=average) == pytest.approx(
+        skm.roc_auc_score(y, P, multi_class=mc, average=average), rel=1e-12, abs=1e-15)
+
+
+PROBABILITY = st.one_of(st.floats(0, 1), st.sampled_from([0.0, 1.0, 1e-300, 1 - 1e-16, 0.5]))
+
+
+@PROPERTIES
+@given(n=st.integers(2, 30), seed=st.integers(0, 2**16), p=st.data(), weighted=st.booleans())
+def test_log_loss_and_brier_equal_sklearn_at_the_extremes(n, seed, p, weighted):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n)
+    y[:2] = [0, 1]
+    probs = p.draw(hnp.arrays(np.float64, n, elements=PROBABILITY))
+    w = rng.random(n) + 0.01 if weighted else None
+    ll = M.log_loss(y, probs, sample_weight=w)
+    assert np.isfinite(ll) and ll == pytest.approx(quiet(skm.log_loss, y, probs, sample_weight=w), rel=1e-12)
+    bs = M.brier_score(y, probs, sample_weight=w)
+    assert 0 <= bs <= 1 and bs == pytest.approx(quiet(skm.brier_score_loss, y, probs, sample_weight=w), rel=1e-12,
+                                                abs=1e-300)
+
+
+@PROPERTIES
+@given(n=st.integers(2, 40), seed=st.integers(0, 2**16), n_bins=st.integers(1, 12),
+       strategy=st.sampled_from(["uniform", "quantile"]), p=st.data())
+def test_calibration_curve_equals_sklearn_and_ece_is_a_mean_gap(n, seed, n_bins, strategy, p):
+    from sklearn.calibration import calibration_curve
+
+    y = np.random.default_rng(seed).integers(0, 2, n)
+    probs = p.draw(hnp.arrays(np.float64, n, elements=st.one_of(st.floats(0, 1), st.sampled_from([0.0, 0.5, 1.0]))))
+    for a, b in zip(M.calibration_curve(y, probs, n_bins=n_bins, strategy=strategy),
+                    calibration_curve(y, probs, n_bins=n_bins, strategy=strategy)):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
+    bins = M.reliability_bins(y, probs, n_bins=n_bins, strategy=strategy)
+    assert bins.count.sum() == n
+    ece = M.expected_calibration_error(y, probs, n_bins=n_bins, strategy=strategy)
+    assert 0 <= ece <= 1
+
+
+FINITE = st.one_of(st.floats(-1e6, 1e6), st.sampled_from([0.0, 1e-300, -1e-300, 1e6]))
+
+
+@PROPERTIES
+@given(n=st.integers(2, 30), m=st.integers(1, 3), data=st.data(), weighted=st.booleans())
+def test_regression_metrics_equal_sklearn(n, m, data, weighted):
+    y = data.draw(hnp.arrays(np.float64, (n, m), elements=FINITE))
+    p = data.draw(hnp.arrays(np.float64, (n, m), elements=FINITE))
+    w = data.draw(hnp.arrays(np.float64, n, elements=st.floats(0.01, 10))) if weighted else None
+    pairs = ((M.mae, skm.mean_absolute_error), (M.mse, skm.mean_squared_error),
+             (M.rmse, skm.root_mean_squared_error), (M.r2, skm.r2_score), (M.mape, skm.mean_absolute_percentage_error))
+    for ours, ref in pairs:
+        np.testing.assert_allclose(ours(y, p, sample_weight=w, multioutput="raw_values"),
+                                   quiet(ref, y, p, sample_weight=w, multioutput="raw_values"), rtol=1e-9, atol=1e-12)
+    # RMSE >= MAE (a root mean square is never below a mean), up to rounding and the underflow of tiny squares
+    assert np.all(M.rmse(y, p, sample_weight=w, multioutput="raw_values")
+                  >= M.mae(y, p, sample_weight=w, multioutput="raw_values") * (1 - 1e-12) - 1e-150)
+
+
+@PROPERTIES
+@given(ys=binary_scores(min_size=4, max_size=25), seed=st.integers(0, 1000))
+def test_bootstrap_auc_equals_the_weighted_auc_of_each_resample(ys, seed):
+    y, s = ys
+    s = np.clip(s, -1e6, 1e6)
+    counts = np.random.default_rng(seed).integers(0, 3, (3, len(y)))
+    counts[:, 0] = counts[:, -1] = 1  # both classes in every resample
+    from mlnotes.metrics.bootstrap import _auc_from_counts
+
+    got = _auc_from_counts(y, s, counts)
+    for g, c in zip(got, counts):
+        assert g == pytest.approx(M.roc_auc(y, s, sample_weight=c), rel=1e-12, abs=1e-15)
+
+
+@PROPERTIES
+@given(n_docs=st.integers(1, 12), n_queries=st.integers(1, 8), seed=st.integers(0, 2**16),
+       k=st.one_of(st.none(), st.integers(1, 14)))
+def test_map_equals_sklearn_lrap_and_average_precision_is_bounded(n_docs, n_queries, seed, k):
+    rng = np.random.default_rng(seed)
+    scores = rng.permutation(n_queries * n_docs).reshape(n_queries, n_docs).astype(float)  # distinct: no ties
+    is_rel = rng.random((n_queries, n_docs)) < 0.4
+    is_rel[np.arange(n_queries), rng.integers(0, n_docs, n_queries)] = True  # at least one relevant per query
+    lists, sets = M.rank_ids(scores), [set(np.flatnonzero(r).tolist()) for r in is_rel]
+    ap = M.average_precisions(lists, sets, k)
+    rr = M.reciprocal_ranks(lists, sets, k)
+    assert np.all((ap >= 0) & (ap <= 1 + 1e-12))
+    n_rel = np.array([len(r) for r in sets])
+    assert np.all(ap >= rr / n_rel - 1e-12)  # the first relevant document alone adds (1/rank) / |R|
+    single = n_rel == 1
+    np.testing.assert_allclose(ap[single], rr[single], rtol=1e-12)  # one relevant document: AP = reciprocal rank
+    if k is None:
+        np.testing.assert_allclose(M.map_at_k(lists, sets), skm.label_ranking_average_precision_score(is_rel, scores),
+                                   rtol=1e-12)

@@ -1,5 +1,7 @@
 """Figures of the Metrics chapter: pure ``draw(ax, ...)`` functions for explore() widgets.
 
+``CALIBRATION_MODELS`` is re-exported for the chapter's calibration widget.
+
 Classifier scores, curves and histograms are computed once per setting and cached, never at
 import. See chapter: chapters/metrics.md
 """
@@ -10,9 +12,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from mlnotes.metrics import (auc_pairs, auc_rank, auc_trapezoid, average_precision, breast_cancer_scores,
-                             confusion_matrix, imbalance_report, operating_point, precision_recall_curve,
-                             precision_recall_fbeta, predict_at, rank_average, roc_curve)
+from mlnotes.metrics import (CALIBRATION_MODELS, auc_pairs, auc_rank, auc_trapezoid, average_precision,
+                             breast_cancer_scores, confusion_matrix, imbalance_report, operating_point,
+                             precision_recall_curve, precision_recall_fbeta, predict_at, rank_average, roc_curve)
 
 NEG, POS, RIGHT, WRONG, GREY = "#1f77b4", "#d95f02", "#1f5f8b", "#c0392b", "#999999"
 THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
@@ -145,3 +147,128 @@ def draw_auc_rank(ax, order="ascending"):
                  f"true AUC = P(positive outranks negative) = {truth:.3f}", fontsize=9, color=RIGHT if ok else WRONG)
     ax.set(xlim=(0, 1), ylim=(-1, 1), yticks=[], xlabel="score (rank numbers: positives above, negatives below)")
     ax.legend(loc="lower left", fontsize=7, frameon=False, ncols=2)
+
+
+# -- calibration --------------------------------------------------------------------------------------------------
+TEMPERATURES = (0.5, 1.0, 2.0, 4.0)
+STRATEGIES = ("uniform", "quantile")
+CAL_BINS = 10
+HIST_EDGES = np.linspace(0.0, 1.0, 21)
+
+
+@lru_cache(maxsize=None)
+def _calibration(model: str, temperature: float, strategy: str):
+    """Reliability bins, scores and the ECE / log loss / Brier / AUC of one model at one temperature."""
+    from mlnotes.metrics import (brier_score, calibration_logits, log_loss, reliability_bins, roc_auc,
+                                 with_temperature)
+    from mlnotes.metrics.calibration import _ece
+
+    y, z = calibration_logits(model)
+    p = with_temperature(z, temperature)
+    bins = reliability_bins(y, p, n_bins=CAL_BINS, strategy=strategy)
+    return p, bins, _ece(bins), log_loss(y, p), brier_score(y, p), roc_auc(y, z)
+
+
+@lru_cache(maxsize=None)
+def _hist_top(model: str) -> float:
+    """A y-limit for the score histograms of one model that fits every temperature."""
+    return 1.1 * max(np.histogram(_calibration(model, t, "uniform")[0], HIST_EDGES)[0].max() for t in TEMPERATURES)
+
+
+def draw_calibration(axes, model="naive Bayes", temperature=1.0, strategy="uniform"):
+    """Reliability diagram (left: fraction of positives against mean predicted probability in each bin, the gaps
+    that ECE averages drawn in red) and the histogram of predicted probabilities (right), for a model whose
+    log-odds are divided by a temperature."""
+    rel_ax, hist_ax = axes
+    p, bins, ece, ll, brier, auc = _calibration(model, float(temperature), strategy)
+    keep = bins.nonempty
+    conf, acc = bins.mean_predicted[keep], bins.fraction_positive[keep]
+    rel_ax.plot([0, 1], [0, 1], color=GREY, ls="--", lw=1, label="perfectly calibrated")
+    rel_ax.vlines(conf, np.minimum(conf, acc), np.maximum(conf, acc), color=WRONG, lw=2, label="gap |acc − conf|")
+    rel_ax.plot(conf, acc, "o-", color=RIGHT, ms=5, lw=1.2, label=f"{CAL_BINS} {strategy} bins")
+    for edge in bins.edges[1:-1]:
+        rel_ax.axvline(edge, color=GREY, lw=0.4, alpha=0.5)
+    rel_ax.set(xlim=(0, 1), ylim=(0, 1), aspect="equal", xlabel="mean predicted probability (conf)",
+               ylabel="fraction of positives (acc)",
+               title=f"{model}, T = {temperature:g}: ECE = {ece:.3f}")
+    rel_ax.legend(loc="upper left", fontsize=7, frameon=False)
+    hist_ax.hist(p, HIST_EDGES, color=POS, alpha=0.6)
+    hist_ax.set(xlim=(0, 1), ylim=(0, _hist_top(model)), xlabel="predicted probability", ylabel="test samples",
+                title=f"log loss {ll:.3f}, Brier {brier:.3f}, AUC {auc:.3f}")
+    for ax in axes:
+        ax.title.set_fontsize(9)
+
+
+# -- bootstrap ----------------------------------------------------------------------------------------------------
+SAMPLE_SIZES = (50, 100, 200, 400, 800)
+D_PRIME = 1.0
+N_RESAMPLES = 500
+
+
+@lru_cache(maxsize=None)
+def _bootstrap(n: int):
+    """The bootstrap of the AUC of n binormal test scores (seed 0)."""
+    from mlnotes.metrics import binormal_scores, bootstrap_auc
+
+    y, s = binormal_scores(n, d_prime=D_PRIME)
+    return bootstrap_auc(y, s, n_resamples=N_RESAMPLES)
+
+
+WIDTH_TICKS = (0.05, 0.1, 0.2, 0.4)
+AUC_BINS = np.linspace(0.45, 1.0, 56)
+
+
+@lru_cache(maxsize=None)
+def _bootstrap_top() -> float:
+    """A y-limit for the resampled-AUC histograms that fits every sample size."""
+    return 1.3 * max(np.histogram(_bootstrap(n).distribution, AUC_BINS)[0].max() for n in SAMPLE_SIZES)
+
+
+def draw_bootstrap(axes, n=200):
+    """Bootstrap distribution of the test AUC of n binormal samples with its 95 % percentile interval and the
+    population AUC (left), and the interval width against n on log axes beside a 1/sqrt(n) line (right)."""
+    from mlnotes.metrics import binormal_auc
+
+    dist_ax, width_ax = axes
+    result, truth = _bootstrap(n), binormal_auc(D_PRIME)
+    dist_ax.hist(result.distribution, AUC_BINS, color=NEG, alpha=0.55,
+                 label=f"{N_RESAMPLES} resampled AUCs")
+    dist_ax.axvspan(result.low, result.high, color=POS, alpha=0.15, lw=0, label="95 % interval")
+    dist_ax.axvline(result.estimate, color="k", lw=1.2, label=f"test AUC {result.estimate:.3f}")
+    dist_ax.axvline(truth, color=WRONG, ls="--", lw=1.2, label=f"population AUC {truth:.3f}")
+    dist_ax.set(xlim=(0.45, 1.0), ylim=(0, _bootstrap_top()), xlabel="AUC", ylabel="resamples",
+                title=f"n = {n}: AUC {result.estimate:.3f}, 95 % CI [{result.low:.3f}, {result.high:.3f}]")
+    dist_ax.legend(loc="upper left", fontsize=7, frameon=False)
+    widths = [_bootstrap(m).width for m in SAMPLE_SIZES]
+    sizes = np.array(SAMPLE_SIZES, dtype=float)
+    width_ax.loglog(sizes, widths, "o-", color=NEG, lw=1.2, ms=4, label="95 % interval width")
+    width_ax.loglog(sizes, widths[0] * np.sqrt(sizes[0] / sizes), color=GREY, ls="--", lw=1, label="∝ 1/√n")
+    width_ax.plot([n], [_bootstrap(n).width], "o", color=WRONG, ms=8)
+    width_ax.set(xlim=(35, 1150), ylim=(0.04, 0.6), xlabel="test samples n", ylabel="interval width",
+                 title="the interval narrows like 1/√n", yticks=WIDTH_TICKS, yticklabels=[f"{t:g}" for t in WIDTH_TICKS])
+    width_ax.minorticks_off()
+    width_ax.legend(loc="upper right", fontsize=7, frameon=False)
+    for ax in axes:
+        ax.title.set_fontsize(9)
+
+
+# -- multi-class AUC ---------------------------------------------------------------------------------------------
+CLASS_COLORS = ("#1b9e77", "#d95f02", "#7570b3")
+
+
+def draw_one_vs_rest(ax):
+    """One-vs-rest ROC curve of each wine cultivar and the micro-averaged ROC curve, with their AUCs."""
+    from mlnotes.metrics import roc_auc, wine_probabilities
+
+    y, P = wine_probabilities()
+    for c, color in enumerate(CLASS_COLORS):
+        fpr, tpr, _ = roc_curve((y == c).astype(int), P[:, c])
+        ax.plot(fpr, tpr, color=color, lw=1.4, label=f"class {c} vs rest: AUC {roc_auc((y == c).astype(int), P[:, c]):.3f}")
+    T = (y[:, None] == np.arange(3)).astype(int)  # (n, 3) one-vs-rest targets
+    fpr, tpr, _ = roc_curve(T.ravel(), P.ravel())
+    ax.plot(fpr, tpr, color="k", ls=":", lw=1.6, label=f"micro (all cells pooled): AUC {roc_auc(y, P, multi_class='ovr', average='micro'):.3f}")
+    ax.plot([0, 1], [0, 1], color=GREY, ls="--", lw=1)
+    ax.set(xlim=(-0.02, 1.02), ylim=(-0.02, 1.02), aspect="equal", xlabel="false positive rate",
+           ylabel="true positive rate", title="wine, 2 features: one-vs-rest ROC curves")
+    ax.title.set_fontsize(9)
+    ax.legend(loc="lower right", fontsize=7, frameon=False)

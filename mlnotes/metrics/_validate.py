@@ -36,7 +36,7 @@ def check_labels(name: str, y) -> np.ndarray:
     check_nonempty(name, arr)
     if arr.dtype.kind not in "biufU":
         raise TypeError(f"{name} must hold integer, boolean, string or float labels, got dtype {arr.dtype}")
-    if arr.dtype.kind == "U" and not isinstance(y, np.ndarray) and not all(isinstance(v, str) for v in y):
+    if arr.dtype.kind == "U" and isinstance(y, (list, tuple)) and not all(isinstance(v, str) for v in y):
         raise TypeError(f"{name} mixes strings and numbers (numpy would turn 1 into '1'): use one kind of label")
     if arr.dtype.kind == "f":
         if not np.all(np.isfinite(arr)):

@@ -1,43 +1,38 @@
-r"""Confusion matrix, accuracy, precision, recall and $F_\beta$, equal to ``sklearn.metrics``.
+r"""Confusion matrices, accuracy and per-label counts, equal to ``sklearn.metrics``.
 
-For labels $\ell_1, \dots, \ell_L$ the confusion matrix (混淆矩阵) counts
-$C_{ij} = \#\{n : y_n = \ell_i,\ \hat y_n = \ell_j\}$ (rows: truth, columns: prediction), so a
-binary problem with labels $(0, 1)$ gives $\begin{pmatrix}TN & FP\\ FN & TP\end{pmatrix}$.
-Accuracy (准确率) is $\frac1N\sum_n \mathbb 1[y_n = \hat y_n]$. Per label $\ell$, with
-$TP_\ell = C_{\ell\ell}$, predicted count $\hat N_\ell = TP_\ell + FP_\ell$ and true count
-(support) $N_\ell = TP_\ell + FN_\ell$:
-$$P = \frac{TP}{TP+FP},\qquad R = \frac{TP}{TP+FN},\qquad
-F_\beta = \frac{(1+\beta^2)\,P R}{\beta^2 P + R} = \frac{(1+\beta^2)\,TP}{(1+\beta^2)\,TP + \beta^2 FN + FP}.$$
-$F_\beta$ is computed from counts (right form), as sklearn does, so it is defined whenever
-$TP + FN + FP > 0$ even if $P$ is $0/0$. Averages over labels: ``"binary"`` reports the
-``pos_label`` only; ``"macro"`` the plain mean; ``"weighted"`` the mean weighted by $N_\ell$;
-``"micro"`` sums $TP, \hat N, N$ over labels first (for single-label multi-class data with all
-labels, micro $P = R = F_1 =$ accuracy); ``None`` returns one value per label.
+For labels $\ell_1, \dots, \ell_L$ and sample weights $w_n$ (1 by default) the confusion matrix
+(混淆矩阵) sums $C_{ij} = \sum_n w_n\,\mathbb 1[y_n = \ell_i,\ \hat y_n = \ell_j]$ (rows: truth,
+columns: prediction), so a binary problem with labels $(0, 1)$ gives
+$\begin{pmatrix}TN & FP\\ FN & TP\end{pmatrix}$. ``normalize`` divides it by its row sums
+(``"true"``: each row becomes the recall of its class), column sums (``"pred"``: the diagonal
+becomes each class's precision) or total (``"all"``); an empty row or column stays 0, as in
+sklearn. Accuracy (准确率) is $\sum_n w_n \mathbb 1[y_n = \hat y_n] / \sum_n w_n$; for
+multilabel indicators (``(n_samples, n_labels)`` 0/1 matrices) a sample counts as right only
+if its whole row is (subset accuracy). An integer weight $w_n = c$ counts sample $n$ exactly as
+$c$ copies of it would.
 
-A $0/0$ (no predicted positives for $P$, no true positives for $R$, neither for $F$) becomes
-``zero_division``: ``0.0`` by default, the value sklearn 1.9 returns by default (sklearn also
-emits an ``UndefinedMetricWarning``; we do not warn), ``1.0``, ``nan`` (ignored by the
-macro/weighted mean, as sklearn does), or ``"raise"`` for a ``ValueError``. Never a silent NaN.
+Per label $\ell$, :func:`label_counts` returns $TP_\ell$, the predicted count
+$\hat N_\ell = TP_\ell + FP_\ell$ and the true count (support) $N_\ell = TP_\ell + FN_\ell$,
+weighted; :func:`multilabel_confusion_matrix` returns one $\begin{pmatrix}TN & FP\\ FN &
+TP\end{pmatrix}$ per label (one-vs-rest for 1-D labels, per column for indicators, per sample
+with ``samplewise=True``).
 
-Dtypes: labels are integer, boolean, string or whole-number float arrays; scores passed by
-mistake (floats such as 0.73) raise ``ValueError`` as in sklearn, and object, bytes or
-complex arrays raise ``TypeError``. Results are Python floats, float64 arrays for
-``average=None`` and an int64 confusion matrix, whatever the label dtype, as in sklearn.
+Dtypes: labels are integer, boolean, string or whole-number float arrays (1-D), or 0/1
+indicators (2-D); scores passed by mistake (floats such as 0.73) raise ``ValueError`` as in
+sklearn. Counts are int64 without weights or with integer/boolean weights and float64 with
+floating weights; a normalized matrix is float64; accuracy is a Python float.
 
 See chapter: chapters/metrics.md
 """
 
 from __future__ import annotations
 
-import math
-from numbers import Real
-
 import numpy as np
 
-from mlnotes._checks import check_real
-from mlnotes.metrics._validate import check_label_pair, check_labels
+from mlnotes.metrics._targets import check_sample_weight, check_targets, total_weight
+from mlnotes.metrics._validate import check_labels
 
-AVERAGES = ("binary", "macro", "micro", "weighted", None)
+NORMALIZE = ("true", "pred", "all", None)
 
 
 def _index(labels: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -60,180 +55,165 @@ def _resolve_labels(t: np.ndarray, p: np.ndarray, labels) -> np.ndarray:
     return labels
 
 
-def confusion_matrix(y_true, y_pred, labels=None) -> np.ndarray:
-    """Counts C[i, j] of samples of true label i predicted as j: (n,), (n,) -> (L, L) int64.
+def resolve_columns(labels, n_labels: int) -> np.ndarray:
+    """Column indices of a multilabel indicator to score: all, or ``labels`` (distinct ints in [0, n_labels))."""
+    if labels is None:
+        return np.arange(n_labels)
+    cols = check_labels("labels", labels)
+    if cols.dtype.kind not in "iuf":
+        raise TypeError(f"labels of a multilabel indicator must be column indices (integers), got dtype {cols.dtype}")
+    cols = cols.astype(np.int64)
+    if cols.min() < 0 or cols.max() >= n_labels:
+        raise ValueError(f"labels must be column indices in [0, {n_labels}) for this multilabel indicator, got "
+                         f"{cols.tolist()}")
+    if len(np.unique(cols)) != len(cols):
+        raise ValueError(f"labels must not repeat a label, got {cols.tolist()}")
+    return cols
+
+
+def _sum_by(index: np.ndarray, w, minlength: int) -> np.ndarray:
+    """Σ of the weights (1 each without weights) of the samples at each index: exact int64 for integer weights."""
+    if w is None:
+        return np.bincount(index, minlength=minlength)
+    if w.dtype.kind in "biu":  # exact integer sums (float64 would round weights above 2**53)
+        out = np.zeros(minlength, dtype=np.int64)
+        np.add.at(out, index, w.astype(np.int64))
+        return out
+    return np.bincount(index, weights=w.astype(np.float64), minlength=minlength)
+
+
+def _count_dtype(w):
+    """int64 for no weights or integer/boolean weights (exact counts), float64 for floating weights."""
+    return np.int64 if w is None or w.dtype.kind in "biu" else np.float64
+
+
+def confusion_matrix(y_true, y_pred, labels=None, *, sample_weight=None, normalize=None) -> np.ndarray:
+    """(Weighted) counts C[i, j] of samples of true label i predicted as j: (n,), (n,) -> (L, L).
 
     ``labels`` fixes the order (default: sorted union of both); samples whose true or
-    predicted label is not listed are left out, as in sklearn. Labels: integer, boolean,
-    string or whole-number float arrays (others raise, see ``_validate``).
-    See chapter: chapters/metrics.md
+    predicted label is not listed are left out, as in sklearn. ``sample_weight`` (n,) >= 0;
+    ``normalize`` in {"true", "pred", "all", None}. int64 counts (float64 with floating
+    weights or ``normalize``). Multilabel indicators raise ``ValueError`` (as sklearn): use
+    :func:`multilabel_confusion_matrix`. See chapter: chapters/metrics.md
     """
-    t, p = check_label_pair(y_true, y_pred)
+    kind, t, p = check_targets(y_true, y_pred)
+    if kind == "multilabel":
+        raise ValueError("confusion_matrix needs 1-D labels; for multilabel indicators use "
+                         "multilabel_confusion_matrix (one 2x2 matrix per label)")
+    if normalize not in NORMALIZE:
+        raise ValueError(f"normalize must be 'true', 'pred', 'all' or None, got {normalize!r}")
+    w = check_sample_weight(sample_weight, len(t))
     labels = _resolve_labels(t, p, labels)
     if not np.any(_index(labels, t)[1]):
         raise ValueError(f"labels must include at least one label present in y_true, got {labels.tolist()}")
-    return _confusion_matrix(t, p, labels)
+    return _normalize(_confusion_matrix(t, p, labels, w), normalize)
 
 
-def _confusion_matrix(t: np.ndarray, p: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """C[i, j] = #{n : t_n = labels[i] and p_n = labels[j]}: (n,), (n,), (L,) -> (L, L)."""
+def _confusion_matrix(t: np.ndarray, p: np.ndarray, labels: np.ndarray, w=None) -> np.ndarray:
+    """C[i, j] = Σ_n w_n 1[t_n = labels[i] and p_n = labels[j]]: (n,), (n,), (L,) -> (L, L)."""
     ti, t_in = _index(labels, t)  # (n,) row of each sample; is its true label listed?
     pi, p_in = _index(labels, p)  # (n,) column of each sample
     keep = t_in & p_in  # (n,)
     n_labels = len(labels)
     cell = ti[keep] * n_labels + pi[keep]  # (n_kept,) flat index of (row, column)
-    flat = np.bincount(cell, minlength=n_labels * n_labels)  # (L·L,) one count per cell
-    return flat.reshape(n_labels, n_labels).astype(np.int64)  # (L, L)
+    flat = _sum_by(cell, None if w is None else w[keep], n_labels * n_labels)  # (L·L,) one sum per cell
+    return flat.reshape(n_labels, n_labels).astype(_count_dtype(w))  # (L, L)
 
 
-def accuracy(y_true, y_pred) -> float:
-    """Fraction of samples predicted exactly right: (n,), (n,) -> float in [0, 1].
+def _normalize(cm: np.ndarray, normalize) -> np.ndarray:
+    """Divide by row sums ("true"), column sums ("pred") or the total ("all"); 0/0 -> 0: (L, L) -> (L, L)."""
+    if normalize is None:
+        return cm
+    axis = {"true": 1, "pred": 0, "all": None}[normalize]
+    total = cm.sum(axis=axis, keepdims=True).astype(np.float64)  # (L, 1), (1, L) or (1, 1)
+    return np.divide(cm, total, out=np.zeros(cm.shape), where=total != 0)  # an empty row/column stays 0
 
-    See chapter: chapters/metrics.md
+
+def accuracy(y_true, y_pred, *, normalize=True, sample_weight=None) -> float:
+    """(Weighted) fraction of samples predicted exactly right: (n,), (n,) or (n, L), (n, L) -> float.
+
+    For multilabel indicators a sample is right only if its whole row is (subset accuracy).
+    ``normalize=False`` returns the (weighted) number of right samples. See chapter: chapters/metrics.md
     """
-    t, p = check_label_pair(y_true, y_pred)
-    return float(np.mean(t == p))
+    kind, t, p = check_targets(y_true, y_pred)
+    if not isinstance(normalize, (bool, np.bool_)):
+        raise TypeError(f"normalize must be True or False, got {normalize!r}")
+    w = check_sample_weight(sample_weight, len(t))
+    right = (t == p) if kind == "labels" else np.all(t == p, axis=1)  # (n,)
+    hits = float(np.sum(right)) if w is None else float(np.dot(right, w.astype(np.float64)))
+    return hits / total_weight(w, len(t)) if normalize else hits
 
 
-def label_counts(y_true, y_pred, labels) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per label: true positives, predicted count, true count (support): (n,), (n,), (L,) -> 3 × (L,) int64.
+def label_counts(y_true, y_pred, labels, *, sample_weight=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per label: true positives, predicted count, true count (support): -> 3 × (L,), weighted.
 
-    See chapter: chapters/metrics.md
+    1-D labels (``labels``: which, in order; None = all seen) or multilabel indicators
+    (``labels``: column indices). See chapter: chapters/metrics.md
     """
-    t, p = check_label_pair(y_true, y_pred)
-    labels = _resolve_labels(t, p, labels)
+    kind, t, p = check_targets(y_true, y_pred)
+    w = check_sample_weight(sample_weight, len(t))
+    if kind == "multilabel":
+        return _indicator_counts(t, p, resolve_columns(labels, t.shape[1]), w)
+    return _label_counts(t, p, _resolve_labels(t, p, labels), w)
+
+
+def _label_counts(t: np.ndarray, p: np.ndarray, labels: np.ndarray, w=None) -> tuple:
+    """TP, TP + FP and TP + FN of each label (weighted): (n,), (n,), (L,) -> 3 × (L,)."""
     n_labels = len(labels)
     ti, t_in = _index(labels, t)
     pi, p_in = _index(labels, p)
-    tp = np.bincount(ti[t_in & (t == p)], minlength=n_labels)  # (L,)
-    pred_sum = np.bincount(pi[p_in], minlength=n_labels)  # (L,) = TP + FP
-    true_sum = np.bincount(ti[t_in], minlength=n_labels)  # (L,) = TP + FN
-    return tp.astype(np.int64), pred_sum.astype(np.int64), true_sum.astype(np.int64)
+    right = t_in & (t == p)
+    pick = (lambda mask: None) if w is None else (lambda mask: w[mask])  # the weights of some samples
+    tp = _sum_by(ti[right], pick(right), n_labels)  # (L,)
+    pred_sum = _sum_by(pi[p_in], pick(p_in), n_labels)  # (L,) = TP + FP
+    true_sum = _sum_by(ti[t_in], pick(t_in), n_labels)  # (L,) = TP + FN
+    dtype = _count_dtype(w)
+    return tp.astype(dtype), pred_sum.astype(dtype), true_sum.astype(dtype)
 
 
-def _check_zero_division(zero_division):
-    """``0.0``, ``1.0``, ``nan`` or ``"raise"``."""
-    if isinstance(zero_division, str):
-        if zero_division == "raise":
-            return zero_division
-    elif isinstance(zero_division, (Real, np.floating, np.integer)) and not isinstance(zero_division, bool):
-        value = float(zero_division)
-        if value in (0.0, 1.0) or math.isnan(value):
-            return value
-    raise ValueError(f"zero_division must be 0.0, 1.0, nan or 'raise', got {zero_division!r}")
+def _indicator_counts(t: np.ndarray, p: np.ndarray, cols: np.ndarray, w=None) -> tuple:
+    """TP, TP + FP and TP + FN of each chosen column of two indicators: (n, L), (n, L), (C,) -> 3 × (C,)."""
+    t, p = t[:, cols], p[:, cols]  # (n, C)
+    weights = np.ones(len(t), dtype=np.int64) if w is None else w  # (n,)
+    weights = weights.astype(_count_dtype(w))
+    return weights @ (t * p), weights @ p, weights @ t  # (C,) each
 
 
-def _divide(num, den, zero_division, what: str, labels: np.ndarray) -> np.ndarray:
-    """num / den; where den == 0 put ``zero_division`` (or raise): (L,), (L,) -> (L,) float64."""
-    zero = den == 0  # (L,)
-    out = np.divide(num, np.where(zero, 1, den), dtype=float)  # (L,)
-    if np.any(zero):
-        if zero_division == "raise":
-            raise ValueError(f"{what} is 0/0 for label(s) {labels[zero].tolist()}; "
-                             "pass zero_division=0.0, 1.0 or nan to choose its value")
-        out[zero] = zero_division
-    return out
+def multilabel_confusion_matrix(y_true, y_pred, *, sample_weight=None, labels=None, samplewise=False) -> np.ndarray:
+    """One [[TN, FP], [FN, TP]] per label (or per sample with ``samplewise``): -> (L, 2, 2) or (n, 2, 2).
 
-
-def _average(values: np.ndarray, average, support: np.ndarray):
-    """Reduce per-label values as sklearn does (NaN entries ignored; all-zero weights -> plain mean)."""
-    if average is None:
-        return values
-    if average in ("binary", "micro"):
-        return float(values[0])
-    keep = ~np.isnan(values)
-    if not np.any(keep):
-        return float("nan")  # only reachable with zero_division=nan, which asked for it
-    weights = support[keep] if average == "weighted" else None
-    if weights is not None and weights.sum() == 0:
-        weights = None
-    return float(np.average(values[keep], weights=weights))
-
-
-def _labels_for(t: np.ndarray, p: np.ndarray, average, labels, pos_label) -> np.ndarray:
-    """The labels to score: ``[pos_label]`` for ``average="binary"``, else ``labels`` or all seen."""
-    if average not in AVERAGES:
-        raise ValueError(f"average must be one of 'binary', 'macro', 'micro', 'weighted' or None, got {average!r}")
-    if average != "binary":
-        return _resolve_labels(t, p, labels)
-    present = np.union1d(t, p)
-    if len(present) > 2:
-        raise ValueError(f"average='binary' needs at most 2 classes, y_true and y_pred hold {len(present)}: "
-                         "use average='macro', 'micro', 'weighted' or None")
-    pos = np.asarray([pos_label])
-    if (pos.dtype.kind == "U") != (t.dtype.kind == "U") or pos.dtype.kind not in "biufU":
-        raise TypeError(f"pos_label must be a label of the same kind as y_true, got {pos_label!r}")
-    if len(present) == 2 and pos_label not in present.tolist():
-        raise ValueError(f"pos_label={pos_label!r} is not one of the labels {present.tolist()}")
-    return pos
-
-
-def _prf(y_true, y_pred, beta, average, labels, pos_label, zero_division, which) -> tuple:
-    """Check the arguments, count per label, and compute the requested ones of P, R, F in ``which`` order."""
-    t, p = check_label_pair(y_true, y_pred)
-    beta = check_real("beta", beta, low=0.0)
-    zero_division = _check_zero_division(zero_division)
-    labels = _labels_for(t, p, average, labels, pos_label)
-    tp, pred_sum, true_sum = label_counts(t, p, labels)  # (L,) each
-    return _prf_from_counts(tp, pred_sum, true_sum, labels, beta, average, zero_division, which)
-
-
-def _prf_from_counts(tp, pred_sum, true_sum, labels, beta, average, zero_division, which):
-    """P = TP/(TP+FP), R = TP/(TP+FN), F = (1+β²)TP/((1+β²)TP + β²FN + FP), averaged."""
-    if average == "micro":  # pool the counts of all labels first
-        tp, pred_sum, true_sum = (c.sum(keepdims=True) for c in (tp, pred_sum, true_sum))
-        labels = np.asarray(["all (micro)"])
-    b2 = beta**2
-    parts = {  # name: (numerator, denominator, what 0/0 means); pred_sum = TP + FP, true_sum = TP + FN
-        "precision": (tp, pred_sum, "precision (no predicted samples)"),
-        "recall": (tp, true_sum, "recall (no true samples)"),
-        "f": ((1 + b2) * tp, b2 * true_sum + pred_sum, "F-score (no true nor predicted samples)"),
-    }
-    out = []
-    for name in which:
-        num, den, what = parts[name]
-        out.append(_average(_divide(num, den, zero_division, what, labels), average, true_sum))
-    return tuple(out)
-
-
-def precision_recall_fbeta(y_true, y_pred, *, beta=1.0, average="binary", labels=None, pos_label=1,
-                           zero_division=0.0):
-    """Precision, recall and F-beta: (n,), (n,) -> three floats, or three (L,) arrays if average is None.
-
-    See the module docstring for ``average`` and ``zero_division``; ``labels`` is ignored
-    for ``average="binary"`` (as in sklearn). See chapter: chapters/metrics.md
+    1-D labels: label vs the rest, for each of ``labels`` (default: all seen, sorted);
+    multilabel indicators: per column (``labels``: column indices). ``samplewise`` needs
+    indicators. See chapter: chapters/metrics.md
     """
-    return _prf(y_true, y_pred, beta, average, labels, pos_label, zero_division, ("precision", "recall", "f"))
+    kind, t, p = check_targets(y_true, y_pred)
+    w = check_sample_weight(sample_weight, len(t))
+    if samplewise and kind != "multilabel":
+        raise ValueError("samplewise=True needs multilabel indicators (2-D y_true and y_pred)")
+    if kind == "labels":
+        tp, pred_sum, true_sum = _label_counts(t, p, _resolve_labels(t, p, labels), w)
+        total = len(t) if w is None else np.sum(w.astype(_count_dtype(w)))
+    elif samplewise:
+        cols = resolve_columns(labels, t.shape[1])
+        tt, pp = t[:, cols], p[:, cols]  # (n, C)
+        scale = np.ones(len(t), dtype=np.int64) if w is None else w.astype(_count_dtype(w))  # (n,)
+        tp, pred_sum, true_sum = ((tt * pp).sum(1) * scale, pp.sum(1) * scale, tt.sum(1) * scale)  # (n,) each
+        total = scale * len(cols)
+    else:
+        tp, pred_sum, true_sum = _indicator_counts(t, p, resolve_columns(labels, t.shape[1]), w)
+        total = len(t) if w is None else np.sum(w.astype(_count_dtype(w)))
+    fp, fn = pred_sum - tp, true_sum - tp
+    tn = total - tp - fp - fn
+    return np.stack([tn, fp, fn, tp], axis=1).reshape(-1, 2, 2)
 
 
-def precision(y_true, y_pred, *, average="binary", labels=None, pos_label=1, zero_division=0.0):
-    """Precision TP / (TP + FP): (n,), (n,) -> float (or (L,) if average is None).
-
-    See chapter: chapters/metrics.md
-    """
-    return _prf(y_true, y_pred, 1.0, average, labels, pos_label, zero_division, ("precision",))[0]
+_MOVED_TO_PRF = ("AVERAGES", "precision_recall_fbeta", "precision", "recall", "fbeta", "f1")
 
 
-def recall(y_true, y_pred, *, average="binary", labels=None, pos_label=1, zero_division=0.0):
-    """Recall TP / (TP + FN): (n,), (n,) -> float (or (L,) if average is None).
+def __getattr__(name: str):
+    """Names that lived here before precision/recall/F moved to :mod:`mlnotes.metrics.prf` (kept working)."""
+    if name in _MOVED_TO_PRF:
+        from mlnotes.metrics import prf
 
-    See chapter: chapters/metrics.md
-    """
-    return _prf(y_true, y_pred, 1.0, average, labels, pos_label, zero_division, ("recall",))[0]
-
-
-def fbeta(y_true, y_pred, *, beta, average="binary", labels=None, pos_label=1, zero_division=0.0):
-    """F-beta, recall weighted beta times as much as precision: (n,), (n,) -> float (or (L,)).
-
-    See chapter: chapters/metrics.md
-    """
-    return _prf(y_true, y_pred, beta, average, labels, pos_label, zero_division, ("f",))[0]
-
-
-def f1(y_true, y_pred, *, average="binary", labels=None, pos_label=1, zero_division=0.0):
-    """F1, the harmonic mean 2PR / (P + R) of precision and recall: (n,), (n,) -> float (or (L,)).
-
-    See chapter: chapters/metrics.md
-    """
-    return fbeta(y_true, y_pred, beta=1.0, average=average, labels=labels, pos_label=pos_label,
-                 zero_division=zero_division)
+        return getattr(prf, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -22,14 +22,22 @@ to $(1, 1)$. The area under it, AUC, equals
 
 AUC depends only on the order of the scores, so any strictly increasing transform leaves it
 unchanged. Average precision is the step-function area under the PR curve,
-$\mathrm{AP} = \sum_k (R_k - R_{k-1})\,P_k$ (no interpolation), as in sklearn.
+$\mathrm{AP} = \sum_k (R_k - R_{k-1})\,P_k$ (no interpolation), as in sklearn (the kernel is here;
+the public :func:`~mlnotes.metrics.averaging.average_precision` also averages over labels).
+
+``roc_curve`` and ``precision_recall_curve`` take, as sklearn's do, ``pos_label`` (which of two
+labels is positive; by default 1, for labels in {0, 1} or {-1, 1}, and required otherwise) and
+``sample_weight`` (each sample counts $w_i \ge 0$ times: $TP(\tau) = \sum_{i:\,s_i \ge \tau} w_i y_i$,
+and a sample of weight 0 is dropped first, as in sklearn).
 
 Where sklearn differs: with one class in ``y_true``, ROC and AUC raise ``ValueError`` here
 (sklearn warns and returns NaN for AUC); with no positive, the PR curve and AP raise
 ``ValueError`` here (sklearn warns, sets recall to 1 and returns AP = 0.0, a number that
 looks like a real, terrible score).
 
-Dtypes: ``y_true`` holds 0/1 as integers, booleans or floats; ``y_score`` is boolean,
+Dtypes: ``y_true`` holds two labels (integers, booleans, whole floats, or strings with
+``pos_label``; the teaching functions ``auc_rank``, ``auc_pairs``, ``auc_monte_carlo`` take 0/1
+only); ``sample_weight`` is boolean, integer or floating; ``y_score`` is boolean,
 integer or floating (strings, objects and complex numbers raise ``TypeError``) and is used in
 its own dtype, since only its order and ties matter. As in sklearn, FPR, TPR, precision and
 recall are float64 whatever the score dtype (they are ratios of counts), ROC thresholds are
@@ -43,12 +51,38 @@ from __future__ import annotations
 
 import numpy as np
 
-from mlnotes._checks import check_int, check_real
-from mlnotes.metrics._validate import check_binary_scores, check_scores
+from mlnotes._checks import check_int, check_real, check_same_shape
+from mlnotes.metrics._targets import binarize, check_sample_weight
+from mlnotes.metrics._validate import check_binary_scores, check_labels, check_scores
 
 
-def _binary_clf_curve(t: np.ndarray, s: np.ndarray) -> tuple:
-    """FP and TP counts at each distinct score, thresholds descending: (n,), (n,) -> 3 × (T,).
+def _curve_inputs(y_true, y_score, pos_label, sample_weight, *, need_both: bool) -> tuple:
+    """Check and binarize: -> t (n',) int64 0/1, s (n',) own dtype, w (n',) or None; zero weights dropped.
+
+    ``need_both``: raise unless both classes occur (ROC/AUC); else at least one positive (PR).
+    """
+    s = check_scores("y_score", y_score, ndim=1)
+    t = check_labels("y_true", y_true)
+    check_same_shape("y_true", t, "y_score", s)
+    w = check_sample_weight(sample_weight, len(t))
+    if w is not None:  # a sample of weight 0 is absent (sklearn drops it before anything else)
+        keep = w != 0
+        if not np.any(keep):
+            raise ValueError("sample_weight must not be all zero: no sample would count")
+        t, s, w = t[keep], s[keep], w[keep]
+    t = binarize("y_true", t, pos_label)
+    n_pos = int(np.sum(t))
+    if need_both and n_pos in (0, len(t)):
+        raise ValueError("y_true must contain both classes (0 and 1): ROC and AUC are undefined with one class, "
+                         f"got only {int(t[0])}")
+    if not need_both and n_pos == 0:
+        raise ValueError("y_true must contain at least one positive (1): recall is undefined without positives "
+                         "(sklearn sets it to 1 and returns AP = 0.0 with a warning)")
+    return t, s, w
+
+
+def _binary_clf_curve(t: np.ndarray, s: np.ndarray, w=None) -> tuple:
+    """(Weighted) FP and TP counts at each distinct score, thresholds descending: (n,), (n,) -> 3 × (T,).
 
     Works in the scores' own dtype (no negation: -s wraps for unsigned and fails for bool).
     """
@@ -56,22 +90,35 @@ def _binary_clf_curve(t: np.ndarray, s: np.ndarray) -> tuple:
     s_sorted, t_sorted = s[order], t[order]
     # (T,) last index of each tie block (!= rather than np.diff, which overflows at ±1e308)
     last = np.r_[np.flatnonzero(s_sorted[1:] != s_sorted[:-1]), len(s) - 1]
-    tps = np.cumsum(t_sorted)[last].astype(np.float64)  # (T,) positives with s >= threshold
-    fps = 1.0 + last - tps  # (T,) the rest of the samples above the threshold
+    if w is None:
+        tps = np.cumsum(t_sorted)[last].astype(np.float64)  # (T,) positives with s >= threshold
+        fps = 1.0 + last - tps  # (T,) the rest of the samples above the threshold
+    else:
+        w_sorted = w[order].astype(np.float64)
+        tps = np.cumsum(t_sorted * w_sorted)[last]  # (T,) weight of positives with s >= threshold
+        fps = np.cumsum((1 - t_sorted) * w_sorted)[last]  # (T,) weight of negatives
     return fps, tps, s_sorted[last]
 
 
-def roc_curve(y_true, y_score, *, drop_intermediate=False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """ROC points: (n,) labels in {0, 1}, (n,) scores -> fpr, tpr, thresholds, each (T + 1,).
+def roc_curve(y_true, y_score, *, pos_label=None, sample_weight=None,
+              drop_intermediate=False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """ROC points: (n,) labels, (n,) scores -> fpr, tpr, thresholds, each (T + 1,).
 
+    ``y_true``: two labels; ``pos_label`` names the positive one (default: 1, for labels in
+    {0, 1} or {-1, 1}). ``sample_weight`` (n,) >= 0 weighs each sample's count.
     ``thresholds[0]`` is +inf (nothing predicted positive). ``drop_intermediate`` drops
     collinear points exactly as sklearn does (its default is True, ours False: every threshold).
     All three are float64, as in sklearn. ``ValueError`` if ``y_true`` holds one class (where
     sklearn's roc_curve warns and returns NaN true positive rates, and roc_auc_score NaN).
     See chapter: chapters/metrics.md
     """
-    t, s = check_binary_scores(y_true, y_score, need_both=True)
-    fps, tps, thresholds = _binary_clf_curve(t, s)
+    t, s, w = _curve_inputs(y_true, y_score, pos_label, sample_weight, need_both=True)
+    return _roc(t, s, w, drop_intermediate)
+
+
+def _roc(t, s, w, drop_intermediate) -> tuple:
+    """The ROC points of checked 0/1 targets and scores: -> fpr, tpr, thresholds (T + 1,)."""
+    fps, tps, thresholds = _binary_clf_curve(t, s, w)
     if drop_intermediate and len(fps) > 2:
         keep = np.r_[True, np.logical_or(np.diff(fps, 2), np.diff(tps, 2)), True]  # corners only
         fps, tps, thresholds = fps[keep], tps[keep], thresholds[keep]
@@ -79,33 +126,33 @@ def roc_curve(y_true, y_score, *, drop_intermediate=False) -> tuple[np.ndarray, 
     return fps / fps[-1], tps / tps[-1], np.r_[np.inf, thresholds.astype(np.float64)]
 
 
-def precision_recall_curve(y_true, y_score, *, drop_intermediate=False):
+def precision_recall_curve(y_true, y_score, *, pos_label=None, sample_weight=None, drop_intermediate=False):
     """PR points: (n,) labels, (n,) scores -> precision (T + 1,), recall (T + 1,), thresholds (T,) ascending.
 
-    The last point is (recall 0, precision 1) with no threshold, as in sklearn. Precision and
-    recall are float64; thresholds are values of ``y_score`` in its dtype, as in sklearn.
-    With no positive in ``y_true`` recall is 0/0: ``ValueError`` here, where sklearn warns and
-    sets recall to 1 at every threshold. See chapter: chapters/metrics.md
+    ``pos_label`` and ``sample_weight`` as in :func:`roc_curve`. The last point is (recall 0,
+    precision 1) with no threshold, as in sklearn. Precision and recall are float64;
+    thresholds are values of ``y_score`` in its dtype, as in sklearn. With no positive in
+    ``y_true`` recall is 0/0: ``ValueError`` here, where sklearn warns and sets recall to 1 at
+    every threshold. See chapter: chapters/metrics.md
     """
-    t, s = check_binary_scores(y_true, y_score, need_both=False)
-    fps, tps, thresholds = _binary_clf_curve(t, s)
+    t, s, w = _curve_inputs(y_true, y_score, pos_label, sample_weight, need_both=False)
+    return _pr(t, s, w, drop_intermediate)
+
+
+def _pr(t, s, w, drop_intermediate) -> tuple:
+    """The PR points of checked 0/1 targets (at least one positive) and scores."""
+    fps, tps, thresholds = _binary_clf_curve(t, s, w)
     if drop_intermediate and len(fps) > 2:
         keep = np.r_[True, np.logical_or(np.diff(tps[:-1]), np.diff(tps[1:])), True]
         fps, tps, thresholds = fps[keep], tps[keep], thresholds[keep]
-    prec = tps / (tps + fps)  # (T,) never 0/0: each threshold is a score, so TP + FP >= 1
+    prec = tps / (tps + fps)  # (T,) never 0/0: each threshold is a score of weight > 0, so TP + FP > 0
     rec = tps / tps[-1]  # (T,)
     return np.r_[prec[::-1], 1.0], np.r_[rec[::-1], 0.0], thresholds[::-1]
 
 
-def average_precision(y_true, y_score) -> float:
-    """Average precision Σ (R_k − R_{k−1}) P_k, the step area under the PR curve -> float.
-
-    ``ValueError`` when ``y_true`` has no positive: AP is undefined then. sklearn instead
-    warns and returns 0.0 (its recall is set to 1 everywhere, so recall never gains): a
-    value that reads as "the worst ranker" for data on which no ranker can be judged.
-    See chapter: chapters/metrics.md
-    """
-    prec, rec, _ = precision_recall_curve(y_true, y_score)
+def _average_precision(t: np.ndarray, s: np.ndarray, w=None) -> float:
+    """Average precision Σ (R_k − R_{k−1}) P_k of checked 0/1 targets (at least one positive): -> float."""
+    prec, rec, _ = _pr(t, s, w, False)
     ap = -np.sum(np.diff(rec) * prec[:-1])  # recall runs from 1 down to 0: minus each step
     return float(min(1.0, max(0.0, ap)))  # the sum may round to 1 + 2^-52
 
@@ -215,3 +262,12 @@ def operating_point(y_true, y_score, threshold) -> dict:
     m = int(t.sum())
     return {"fpr": fp / (len(t) - m), "tpr": tp / m, "recall": tp / m,
             "precision": tp / (tp + fp) if tp + fp else 0.0}
+
+
+def __getattr__(name: str):
+    """``average_precision`` lived here before it moved to :mod:`mlnotes.metrics.averaging` (kept working)."""
+    if name == "average_precision":
+        from mlnotes.metrics.averaging import average_precision
+
+        return average_precision
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -21,8 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from mlnotes._checks import check_int, check_real
-from mlnotes.metrics.classification import accuracy, precision_recall_fbeta
-from mlnotes.metrics.curves import auc_rank, average_precision
+from mlnotes.metrics.averaging import average_precision
+from mlnotes.metrics.classification import accuracy
+from mlnotes.metrics.curves import auc_rank
+from mlnotes.metrics.prf import precision_recall_fbeta
 
 FEATURE_SETS = {
     "all": None,  # all 30 features: AUC ≈ 0.99

@@ -1,4 +1,4 @@
-r"""Retrieval metrics over a batch of queries: hit rate@k, MRR, precision@k, recall@k, (N)DCG@k.
+r"""Retrieval metrics over a batch of queries: hit rate@k, MRR, precision@k, recall@k, MAP@k, (N)DCG@k.
 
 Query $q = 1, \dots, Q$ returns a ranked list $d_{q,1}, d_{q,2}, \dots$ (best first) and has a
 non-empty set $\mathcal R_q$ of relevant ids. With $\mathrm{rank}_q$ the position of the first
@@ -7,6 +7,10 @@ $$\mathrm{HitRate@}k = \frac1Q\sum_q \mathbb 1\big[\{d_{q,1..k}\}\cap\mathcal R_
 \mathrm{MRR} = \frac1Q\sum_q \frac{1}{\mathrm{rank}_q},$$
 $$\mathrm P@k = \frac1Q\sum_q \frac{|\{d_{q,1..k}\}\cap\mathcal R_q|}{k},\qquad
 \mathrm R@k = \frac1Q\sum_q \frac{|\{d_{q,1..k}\}\cap\mathcal R_q|}{|\mathcal R_q|}.$$
+Average precision averages P@$i$ over the positions $i \le k$ of the relevant ids, dividing by
+all $|\mathcal R_q|$ (a relevant id not retrieved adds 0); MAP@k is its mean over queries:
+$$\mathrm{AP@}k_q = \frac{1}{|\mathcal R_q|}\sum_{i=1}^{k} \mathbb 1[d_{q,i}\in\mathcal R_q]\,\mathrm P_q@i,\qquad
+\mathrm{MAP@}k = \frac1Q\sum_q \mathrm{AP@}k_q.$$
 MRR is a **mean** (erratum 19: the notes call it a sum, which grows with $Q$). At $k = 1$,
 MRR@1 equals HitRate@1 (the notes' top-1 table shows equal columns for that reason).
 
@@ -18,6 +22,10 @@ $$\mathrm{DCG@}k = \sum_{i=1}^{k}\frac{\mathrm{gain}(g_{(i)})}{\log_2(i+1)},\qqu
 \ \ (\text{sklearn}) \ \text{or}\ 2^g - 1.$$
 Tied scores have no order: as in ``sklearn.metrics.ndcg_score`` (``ignore_ties=False``) each
 document of a tie block gets the block's mean gain at every position the block covers.
+``ignore_ties=True`` ranks with one ``argsort`` (faster; ties then fall in the order numpy's
+sort leaves them, as in sklearn, so use it only for scores without ties). ``sample_weight``
+(one weight per query) weighs the mean over queries, here and in the id-list metrics; ``log_base`` (DCG only) changes the
+discount to $1/\log_b(i+1)$ (NDCG does not depend on it: the base cancels).
 
 The id-list functions take ``ranked_ids`` (a list of Q sequences of ids) and ``relevant_ids``
 (a list of Q sets) so any retriever can be scored; :func:`rank_ids` turns a (Q, N) score matrix
@@ -31,13 +39,15 @@ input dtypes, as ``sklearn.metrics.dcg_score`` / ``ndcg_score`` return. (sklearn
 ``-scores``, which wraps for unsigned integers, 1 becoming 255 in uint8, and fails for
 booleans; here the scores are sorted as they are, so every numeric dtype ranks correctly.)
 
-See chapter: chapters/metrics.md
+See chapter: chapters/metrics_ranking.md
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from mlnotes._checks import check_real
+from mlnotes.metrics._targets import check_sample_weight, total_weight
 from mlnotes.metrics._validate import (check_grades, check_id_lists, check_k, check_ranked, check_relevance_scores,
                                        check_scores)
 
@@ -48,7 +58,7 @@ def rank_ids(scores, ids=None) -> list:
     """Ids of each query sorted by descending score (ties keep column order): (Q, N) -> Q lists of N ids.
 
     ``ids`` names the N columns (default 0 … N−1); ``scores`` are boolean, integer or floating.
-    See chapter: chapters/metrics.md
+    See chapter: chapters/metrics_ranking.md
     """
     s = check_scores("scores", scores, ndim=2)
     ids = list(range(s.shape[1])) if ids is None else list(ids)
@@ -72,20 +82,29 @@ def _hits(ranked: list, relevant: list, k) -> list:
     return [[int(d in rel) for d in ids[:k]] for ids, rel in zip(ranked, relevant)]
 
 
-def hit_rate_at_k(ranked_ids, relevant_ids, k) -> float:
+def _query_mean(values, sample_weight) -> float:
+    """The mean over queries, weighted by ``sample_weight`` (one weight >= 0 per query) if given."""
+    w = check_sample_weight(sample_weight, len(values))
+    if w is None:
+        return float(np.mean(values))
+    total_weight(w, len(values))
+    return float(np.average(values, weights=w))
+
+
+def hit_rate_at_k(ranked_ids, relevant_ids, k, *, sample_weight=None) -> float:
     """Fraction of queries with at least one relevant id in the top k: Q lists, Q sets, int -> float.
 
-    See chapter: chapters/metrics.md
+    ``sample_weight`` (Q,) weighs the queries. See chapter: chapters/metrics_ranking.md
     """
     ranked, relevant = check_ranked(ranked_ids, relevant_ids)
     k = check_k(k)
-    return float(np.mean([any(h) for h in _hits(ranked, relevant, k)]))
+    return _query_mean([any(h) for h in _hits(ranked, relevant, k)], sample_weight)
 
 
 def reciprocal_ranks(ranked_ids, relevant_ids, k=None) -> np.ndarray:
     """1 / rank of the first relevant id per query (0 if none in the top k) -> (Q,) float64.
 
-    See chapter: chapters/metrics.md
+    See chapter: chapters/metrics_ranking.md
     """
     ranked, relevant = check_ranked(ranked_ids, relevant_ids)
     k = None if k is None else check_k(k)
@@ -96,40 +115,68 @@ def reciprocal_ranks(ranked_ids, relevant_ids, k=None) -> np.ndarray:
     return out
 
 
-def mrr(ranked_ids, relevant_ids, k=None) -> float:
+def mrr(ranked_ids, relevant_ids, k=None, *, sample_weight=None) -> float:
     """Mean reciprocal rank: the MEAN over queries of 1 / rank of the first relevant id.
 
-    See chapter: chapters/metrics.md
+    ``sample_weight`` (Q,) weighs the queries. See chapter: chapters/metrics_ranking.md
     """
-    return float(np.mean(reciprocal_ranks(ranked_ids, relevant_ids, k)))
+    return _query_mean(reciprocal_ranks(ranked_ids, relevant_ids, k), sample_weight)
 
 
 def mrr_notes_sum(ranked_ids, relevant_ids, k=None) -> float:
     """The notes' "MRR" (erratum 19): the SUM of reciprocal ranks, which grows with the number of queries.
 
-    See chapter: chapters/metrics.md
+    See chapter: chapters/metrics_ranking.md
     """
     return float(np.sum(reciprocal_ranks(ranked_ids, relevant_ids, k)))
 
 
-def precision_at_k(ranked_ids, relevant_ids, k) -> float:
+def precision_at_k(ranked_ids, relevant_ids, k, *, sample_weight=None) -> float:
     """Mean over queries of (relevant ids in the top k) / k: Q lists, Q sets, int -> float.
 
-    A list shorter than k still divides by k. See chapter: chapters/metrics.md
+    A list shorter than k still divides by k. See chapter: chapters/metrics_ranking.md
     """
     ranked, relevant = check_ranked(ranked_ids, relevant_ids)
     k = check_k(k)
-    return float(np.mean([sum(h) / k for h in _hits(ranked, relevant, k)]))
+    return _query_mean([sum(h) / k for h in _hits(ranked, relevant, k)], sample_weight)
 
 
-def recall_at_k(ranked_ids, relevant_ids, k) -> float:
+def recall_at_k(ranked_ids, relevant_ids, k, *, sample_weight=None) -> float:
     """Mean over queries of (relevant ids in the top k) / (number of relevant ids) -> float.
 
-    See chapter: chapters/metrics.md
+    See chapter: chapters/metrics_ranking.md
     """
     ranked, relevant = check_ranked(ranked_ids, relevant_ids)
     k = check_k(k)
-    return float(np.mean([sum(h) / len(rel) for h, rel in zip(_hits(ranked, relevant, k), relevant)]))
+    return _query_mean([sum(h) / len(rel) for h, rel in zip(_hits(ranked, relevant, k), relevant)], sample_weight)
+
+
+def _average_precision(hits: list, n_relevant: int) -> float:
+    """AP of one query: the precision at each relevant position, summed, over the number relevant."""
+    found = np.cumsum(hits)  # relevant ids within the first i positions, i = 1 … len(hits)
+    positions = np.arange(1, len(hits) + 1)
+    return float(np.sum(np.asarray(hits) * found / positions) / n_relevant)
+
+
+def average_precisions(ranked_ids, relevant_ids, k=None) -> np.ndarray:
+    """Average precision (AP@k) of each query: Q lists, Q sets -> (Q,) float64.
+
+    AP@k = (1/|R_q|) Σ_{i ≤ k, d_i ∈ R_q} P@i: relevant ids never retrieved (or below k) add 0.
+    See chapter: chapters/metrics_ranking.md
+    """
+    ranked, relevant = check_ranked(ranked_ids, relevant_ids)
+    k = None if k is None else check_k(k)
+    return np.array([_average_precision(h, len(rel)) for h, rel in zip(_hits(ranked, relevant, k), relevant)])
+
+
+def map_at_k(ranked_ids, relevant_ids, k=None, *, sample_weight=None) -> float:
+    """Mean average precision (MAP@k): the mean over queries of :func:`average_precisions`.
+
+    Equal to ``sklearn.metrics.label_ranking_average_precision_score`` when every document is
+    ranked and no scores tie. ``sample_weight`` (Q,) weighs the queries.
+    See chapter: chapters/metrics_ranking.md
+    """
+    return _query_mean(average_precisions(ranked_ids, relevant_ids, k), sample_weight)
 
 
 def _gain(g: np.ndarray, gain: str) -> np.ndarray:
@@ -139,9 +186,10 @@ def _gain(g: np.ndarray, gain: str) -> np.ndarray:
     return g if gain == "linear" else np.exp2(g) - 1.0
 
 
-def _discount(n: int, k) -> np.ndarray:
-    """1 / log2(i + 1) for positions i = 1 … n, zero beyond k: () -> (n,)."""
-    d = 1.0 / np.log2(np.arange(n) + 2.0)  # (n,)
+def _discount(n: int, k, log_base=2.0) -> np.ndarray:
+    """1 / log_b(i + 1) for positions i = 1 … n, zero beyond k: () -> (n,)."""
+    positions = np.arange(n) + 2.0  # (n,) i + 1
+    d = 1.0 / np.log2(positions) if log_base == 2 else np.log(log_base) / np.log(positions)  # (n,)
     if k is not None:
         d[k:] = 0.0
     return d
@@ -158,37 +206,69 @@ def _tie_averaged_dcg(g: np.ndarray, s: np.ndarray, discount: np.ndarray) -> flo
     return float(np.sum(mean_gain * block_discount))
 
 
-def dcg_at_k(relevance, scores, k=None, *, gain="linear") -> np.ndarray:
-    """DCG@k per query, ties in scores averaged as sklearn does: (Q, N), (Q, N) -> (Q,).
-
-    See chapter: chapters/metrics.md
-    """
-    rel, s = check_relevance_scores(relevance, scores)
-    k = None if k is None else check_k(k)
-    g = _gain(rel, gain)  # (Q, N)
-    discount = _discount(rel.shape[1], k)  # (N,)
+def _dcg(g: np.ndarray, s: np.ndarray, discount: np.ndarray, ignore_ties: bool) -> np.ndarray:
+    """DCG of each query: gains (Q, N) in the order of the scores (Q, N), discounted: -> (Q,)."""
+    if ignore_ties:  # one sort, ties in whatever order argsort leaves them (sklearn's ignore_ties=True)
+        order = np.argsort(s, axis=1)[:, ::-1]  # (Q, N) descending
+        return np.take_along_axis(g, order, axis=1) @ discount  # (Q,)
     return np.array([_tie_averaged_dcg(gq, sq, discount) for gq, sq in zip(g, s)])
 
 
-def ndcg_at_k(relevance, scores, k=None, *, gain="linear", per_query=False):
+def _check_ranking_args(k, ignore_ties, sample_weight, per_query, n_queries):
+    """k >= 1 or None; booleans; per-query weights (only with the mean over queries)."""
+    k = None if k is None else check_k(k)
+    for name, flag in (("ignore_ties", ignore_ties), ("per_query", per_query)):
+        if not isinstance(flag, (bool, np.bool_)):
+            raise TypeError(f"{name} must be True or False, got {flag!r}")
+    w = check_sample_weight(sample_weight, n_queries)
+    if w is not None and per_query:
+        raise ValueError("sample_weight weighs the mean over queries: pass per_query=False (or no weights)")
+    return k, w
+
+
+def _mean(values: np.ndarray, w, per_query: bool):
+    """The per-query values, or their (weighted) mean as a Python float."""
+    if per_query:
+        return values
+    return float(np.mean(values)) if w is None else float(np.average(values, weights=w))
+
+
+def dcg_at_k(relevance, scores, k=None, *, gain="linear", log_base=2, ignore_ties=False, sample_weight=None,
+             per_query=True):
+    """DCG@k per query (or their weighted mean with ``per_query=False``): (Q, N), (Q, N) -> (Q,) or float.
+
+    Ties in scores share their mean gain as in sklearn (``ignore_ties=True``: one sort, faster,
+    for scores without ties). ``log_base`` of the discount (sklearn's ``dcg_score`` default 2);
+    ``sample_weight`` (Q,) weighs the mean over queries. See chapter: chapters/metrics_ranking.md
+    """
+    rel, s = check_relevance_scores(relevance, scores)
+    k, w = _check_ranking_args(k, ignore_ties, sample_weight, per_query, len(rel))
+    log_base = check_real("log_base", log_base, low=1.0, low_open=True)
+    discount = _discount(rel.shape[1], k, log_base)  # (N,)
+    return _mean(_dcg(_gain(rel, gain), s, discount, ignore_ties), w, per_query)
+
+
+def ndcg_at_k(relevance, scores, k=None, *, gain="linear", ignore_ties=False, sample_weight=None, per_query=False):
     """NDCG@k = DCG@k / ideal DCG@k (0 if nothing is relevant): (Q, N), (Q, N) -> float or (Q,).
 
-    Mean over queries, equal to ``sklearn.metrics.ndcg_score`` for the linear gain.
-    See chapter: chapters/metrics.md
+    Mean over queries (weighted by ``sample_weight`` (Q,)), equal to ``sklearn.metrics.ndcg_score``
+    for the linear gain, ties and ``ignore_ties`` included. See chapter: chapters/metrics_ranking.md
     """
-    rel, _ = check_relevance_scores(relevance, scores)
-    dcg = dcg_at_k(relevance, scores, k, gain=gain)  # (Q,)
-    k = None if k is None else check_k(k)
-    ideal = np.sort(_gain(rel, gain), axis=1)[:, ::-1] @ _discount(rel.shape[1], k)  # (Q,)
+    rel, s = check_relevance_scores(relevance, scores)
+    k, w = _check_ranking_args(k, ignore_ties, sample_weight, per_query, len(rel))
+    g = _gain(rel, gain)  # (Q, N)
+    discount = _discount(rel.shape[1], k)  # (N,)
+    dcg = _dcg(g, s, discount, ignore_ties)  # (Q,)
+    ideal = np.sort(g, axis=1)[:, ::-1] @ discount  # (Q,) the DCG of the best order
     out = np.divide(dcg, np.where(ideal > 0, ideal, 1.0))  # (Q,)
     out[ideal == 0] = 0.0
-    return out if per_query else float(np.mean(out))
+    return _mean(out, w, per_query)
 
 
 def ndcg_at_k_ids(ranked_ids, relevance, k, *, gain="linear") -> float:
     """NDCG@k from ranked id lists and per-query {id: grade} dicts (a set means grade 1) -> float.
 
-    The ideal order uses every graded id, retrieved or not. See chapter: chapters/metrics.md
+    The ideal order uses every graded id, retrieved or not. See chapter: chapters/metrics_ranking.md
     """
     ranked = check_id_lists(ranked_ids)
     grades = check_grades(relevance, len(ranked))
