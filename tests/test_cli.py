@@ -60,8 +60,26 @@ def test_ask_json_and_hybrid(root, env):
     assert [h["rank"] for h in hits] == [1, 2, 3]
     assert hits[0]["title"] == "Saddle points"
     assert hits[0]["path"] == "_build/html/chapters/alpha.html#sec-alpha-saddle"
-    assert set(hits[0]) == {"rank", "chapter", "title", "score", "path", "snippet"}
-    assert "embedding chunks" in out.stderr  # the progress bar of the build goes to stderr
+    assert set(hits[0]) == {"rank", "chapter", "title", "score", "path", "snippet", "method", "model"}
+    assert hits[0]["method"] == "hybrid" and hits[0]["model"] == "minilm"  # an English question: MiniLM
+    assert "embedding chunks (minilm)" in out.stderr  # the progress bar of the build goes to stderr
+    assert "embedding chunks (use)" not in out.stderr  # the multilingual encoder is not needed yet
+
+
+def test_ask_in_chinese_uses_the_multilingual_encoder(root, env):
+    """A question in Chinese: model auto -> USE (embedded then, once); --model forces one."""
+    out = run(["ask", "阿尔法 的 momentum 是什么？", "--root", str(root), "--json", "-k", "2"], env)
+    assert out.returncode == 0, out.stderr
+    hits = json.loads(out.stdout)
+    assert [h["model"] for h in hits] == ["use", "use"] and "alpha" in {h["chapter"] for h in hits}
+    assert "embedding chunks (use)" in out.stderr
+    again = run(["ask", "阿尔法 是什么？", "--root", str(root), "--json"], env)
+    assert again.returncode == 0 and "embedding chunks" not in again.stderr  # USE's vectors were saved too
+    forced = run(["ask", "阿尔法 是什么？", "--root", str(root), "--model", "minilm", "--method", "dense", "-k", "1"], env)
+    assert forced.returncode == 0 and "(dense, minilm score " in forced.stdout
+    text = run(["ask", "阿尔法", "--root", str(root), "-k", "1"], env)
+    assert text.returncode == 0 and text.stdout.startswith("1. [") and "   (hybrid, use score " in text.stdout
+    assert "阿尔法" in text.stdout  # both chapters name it: alpha's title, beta's link to alpha
 
 
 @pytest.mark.parametrize("args,message", [
@@ -70,13 +88,15 @@ def test_ask_json_and_hybrid(root, env):
     (["ask", "the of and is"], "has no searchable words"),
     (["ask", "x ? !"], "has no searchable words"),
     (["ask", "momentum", "--method", "sparse"], "invalid choice: 'sparse'"),
+    (["ask", "momentum", "--model", "bert"], "invalid choice: 'bert'"),
+    (["ask", "？！。"], "has no searchable words"),
     (["ask", "momentum", "-k", "0"], "k must be a positive integer, got 0"),
     (["ask", "momentum", "-k", "-3"], "k must be a positive integer, got -3"),
     (["ask", "momentum", "-k", "many"], "k must be a positive integer, got 'many'"),
     ([], "usage: mlnotes"),
     (["ask"], "the following arguments are required: query"),
-], ids=["empty", "whitespace", "stop-words", "punctuation", "method", "k0", "k-neg", "k-text", "no-command",
-        "no-query"])
+], ids=["empty", "whitespace", "stop-words", "punctuation", "method", "model", "cjk-punctuation", "k0", "k-neg",
+        "k-text", "no-command", "no-query"])
 def test_bad_input_exits_2_without_traceback(args, message, env, root):
     out = run(args + (["--root", str(root)] if args[:1] == ["ask"] and len(args) > 1 else []), env)
     assert out.returncode == 2

@@ -251,6 +251,17 @@ def test_labels_of_parse_chapter_point_to_sections():
     assert len(questions) == 3
 
 
+def test_a_cheat_sheet_is_not_indexed():
+    """A cheat sheet repeats the sections it sums up: indexed, it would compete with them for every question."""
+    source = ("# C\n\n(sec-c-a)=\n## Adam\n\nAdam text.\n\n(sec-c-cheatsheet)=\n## Cheat sheet (速查)\n\n"
+              "SHEET_ONLY adam.\n\n## Summary\n\nSummary text.\n")
+    sections, _, labels = parse_chapter(source, "c")
+    assert [s.title for s in sections] == ["C", "Adam", "Summary"] and "sec-c-cheatsheet" not in labels
+    assert not any("SHEET_ONLY" in s.text for s in sections)
+    relabelled = source.replace("## Cheat sheet (速查)", "## Key formulas")
+    assert [s.title for s in parse_chapter(relabelled, "c")[0]] == ["C", "Adam", "Summary"]  # by its label too
+
+
 def test_find_root_walks_up(tmp_path):
     write_book(tmp_path)
     deep = tmp_path / "chapters"

@@ -4,17 +4,19 @@ import numpy as np
 import pytest
 
 from mlnotes.rag import ann
-from mlnotes.rag.bm25 import BM25, idf_of, term_factor
+from mlnotes.rag.bm25 import BM25, FieldedBM25, idf_of, term_factor
 from mlnotes.rag.cache import EmbeddingCache, text_hash
 from mlnotes.rag.chunking import fixed_spans, structure_chunks
 from mlnotes.rag.corpus import load_book, parse_chapter
-from mlnotes.rag.dense import Embedder, hashing_encode, similarity
-from mlnotes.rag.evaluate import evaluate
+from mlnotes.rag.dense import Embedder, default_embedder, hashing_encode, similarity
+from mlnotes.rag.evaluate import chapter_at_3, evaluate
 from mlnotes.rag.fusion import rrf, rrf_scores
 from mlnotes.rag.inverted_index import encode_postings, varint_decode, varint_encode
+from mlnotes.rag.multilingual import dense_model, has_cjk, is_chinese
 from mlnotes.rag.retriever import ChunkConfig, Retriever
 from mlnotes.rag.tfidf import idf, tfidf, tokenize
 from mlnotes.rag.transforms import compress, sub_queries
+from mlnotes.rag.translate import translate
 
 UNIT = np.eye(3)
 
@@ -54,6 +56,15 @@ CASES = [
     (lambda: BM25().scores(["a"]), ValueError, r"call fit\(docs_tokens\) before scores\(\)"),
     (lambda: BM25().fit([["a"]]).scores("a b"), TypeError, r"query_tokens must be a list of str tokens, got str"),
     (lambda: BM25().fit([[], []]), ValueError, r"docs_tokens must contain at least one token"),
+    (lambda: FieldedBM25(k1=-1), ValueError, r"k1 must be >= 0.0, got -1"),
+    (lambda: FieldedBM25(variant="bm42"), ValueError, r"variant must be one of lucene, robertson, atire, okapi"),
+    (lambda: FieldedBM25().fit([[], []]), ValueError, r"docs_tokens must contain at least one token"),
+    (lambda: FieldedBM25().fit("ab"), TypeError, r"docs_tokens"),
+    (lambda: FieldedBM25().scores(["a"]), ValueError, r"call fit\(docs_tokens\) before scores\(\)"),
+    (lambda: FieldedBM25().score_matrix([["a"]]), ValueError, r"call fit\(docs_tokens\) before score_matrix\(\)"),
+    (lambda: FieldedBM25().fit([["a"]]).scores("a b"), TypeError, r"query_tokens must be a list of str tokens, got str"),
+    (lambda: FieldedBM25().fit([["a"]]).score_matrix("a"), TypeError, r"queries_tokens must be a list of token lists"),
+    (lambda: FieldedBM25().fit([["a"]]).score_matrix([["a"], "b"]), TypeError, r"tokens must be a list of str tokens, got str"),
     (lambda: idf_of([1], 3, "tfidf"), ValueError, r"variant must be one of"),
     (lambda: term_factor(1, 1, 1, variant="x"), ValueError, r"variant must be one of"),
     (lambda: term_factor(np.array([True]), 1, 1), TypeError, r"tf must be real numbers \(float or int\), got dtype bool"),
@@ -112,6 +123,16 @@ CASES = [
     (lambda: evaluate(_retriever(), []), ValueError, r"queries must not be empty"),
     (lambda: sub_queries(None), TypeError, r"query must be a str, got NoneType"),
     (lambda: compress(None, "q", "a. b.", 0), ValueError, r"n_sentences must be an integer >= 1, got 0"),
+    # Chinese questions: encoders, routing, translation
+    (lambda: dense_model("q", "bert"), ValueError, r"model must be one of auto, minilm, use, got 'bert'"),
+    (lambda: has_cjk(3), TypeError, r"text must be a str, got int"),
+    (lambda: is_chinese(None), TypeError, r"text must be a str, got NoneType"),
+    (lambda: translate(None, {}), TypeError, r"query must be a str, got NoneType"),
+    (lambda: default_embedder("e5"), ValueError, r"model must be one of minilm, use, got 'e5'"),
+    (lambda: Embedder(dim=0), ValueError, r"dim must be an integer >= 1, got 0"),
+    (lambda: _retriever().embed(model="e5"), ValueError, r"model must be one of minilm, use, got 'e5'"),
+    (lambda: _retriever().ranking("w", "dense", model="e5"), ValueError, r"model must be one of auto, minilm, use"),
+    (lambda: chapter_at_3([], []), ValueError, r"queries must not be empty"),
 ]
 
 

@@ -168,20 +168,24 @@ def test_index_is_cached_and_rebuilt_when_a_source_changes(tmp_path, monkeypatch
     before = embedder.encoded
     r3, built3 = open_index(root, embedder=embedder, progress=False)
     assert built3 and embedder.encoded - before == 1  # only the changed chunk is encoded again
-    bm25_only, built4 = open_index(write_book(tmp_path / "b3", alpha="# A\n\nfresh words\n"), need_vectors=False,
+    bm25_only, built4 = open_index(write_book(tmp_path / "b3", alpha="# A\n\nfresh words\n"), models=(),
                                    embedder=embedder, progress=False)
-    assert built4 and bm25_only.vectors is None
+    assert built4 and bm25_only.vectors is None and bm25_only.multilingual_vectors is None
 
 
 def test_bench_measure_on_the_fixture(tmp_path, monkeypatch, embedder):
     from mlnotes.rag.bench import measure
 
     monkeypatch.setenv("MLNOTES_CACHE", str(tmp_path / "cache"))
-    out = measure(write_book(tmp_path / "b"), ann=False, embedder=embedder)
+    use = Embedder("hashing-512", encode=lambda t: hashing_encode(t, 512),
+                   cache=EmbeddingCache("hashing-512", root=tmp_path / "c"), dim=512)
+    out = measure(write_book(tmp_path / "b"), ann=False, embedder=embedder, multilingual=use)
     assert out["chapters"] == 3 and out["queries"] == 3
     for method in ("bm25", "dense", "hybrid"):
         assert 0 < out["query_ms"][method]["p50"] <= out["query_ms"][method]["p95"]
+    assert "hybrid zh" not in out["query_ms"]  # the fixture book has none of the Chinese questions' sections
     assert out["bm25_ours_ms"] > 0 and out["bm25s_ms"] > 0 and out["model_load_s"] is None
+    assert out["use_load_s"] is None
 
 
 # -- batched rankings: the same answers as one query at a time ------------------------------------
@@ -239,7 +243,7 @@ def test_rankings_are_remembered_and_copies_are_returned(retriever):
     first.clear()  # a caller's change must not reach the memo
     again = retriever.ranking("momentum velocity", "hybrid")
     assert again and again == retriever.ranking("momentum velocity", "hybrid")
-    assert ("hybrid", None, None) in {key for key, _ in retriever._rankings}
+    assert ("hybrid", None, None, "minilm") in {key[:4] for key in retriever._rankings}  # (method, chapter, n, model)
     retriever.forget_rankings()
     assert not hasattr(retriever, "_rankings") or not retriever._rankings
     assert retriever.ranking("momentum velocity", "hybrid") == again

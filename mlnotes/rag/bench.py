@@ -6,8 +6,11 @@
   (``chunks_encoded`` of them were not cached; ``index_build_excl_model_load_s`` leaves out the
   model load if the build needed the model);
 * ``model_load_s`` — importing sentence-transformers and loading MiniLM (once per process);
+* ``use_load_s`` — importing and loading the multilingual USE (:mod:`mlnotes.rag.multilingual`);
 * ``query_ms`` — p50 / p95 latency per method over the book's interview questions, after the
-  model is loaded, with the query embedding computed by the model each time (no cache);
+  model is loaded, with the query embedding computed by the model each time (no cache); the
+  ``… zh`` entries time the Chinese questions of :mod:`mlnotes.rag.questions_zh` (``auto``:
+  BM25 with the glossary's translation, USE for the dense half);
 * ``bm25_ours_ms`` / ``bm25s_ms`` — mean time of one BM25 scoring of all chunks, ours vs
   ``bm25s`` (method="lucene"), same tokens, same run;
 * ``ann`` — faiss Flat / IVF / HNSW recall@10 and ms/query on seeded synthetic vectors.
@@ -63,25 +66,36 @@ def _time_bm25(retriever, queries, repeats: int = 3) -> tuple:
     return out[0], out[1]
 
 
-def measure(root=None, ann: bool = True, ann_n: int = 20000, embedder=None) -> dict:
+def _has_twin_targets(book) -> bool:
+    """True if the book has every section the Chinese questions target (the real book; not a test fixture)."""
+    from mlnotes.rag.questions_zh import QUESTIONS
+
+    return all(label in book.labels for q in QUESTIONS for label in q.relevant)
+
+
+def measure(root=None, ann: bool = True, ann_n: int = 20000, embedder=None, multilingual=None) -> dict:
     """Run the benchmark on the book under ``root`` (default: this repository) -> dict of numbers.
 
-    ``embedder`` replaces MiniLM (tests use the hashing encoder; ``model_load_s`` is then None).
-    See chapter: chapters/rag.md
+    ``embedder`` and ``multilingual`` replace MiniLM and USE (tests use the hashing encoder;
+    ``model_load_s`` and ``use_load_s`` are then None). See chapter: chapters/rag.md
     """
-    from mlnotes.rag import dense
+    from mlnotes.rag import dense, multilingual as ml
     from mlnotes.rag.corpus import find_root, load_book
     from mlnotes.rag.dense import Embedder
+    from mlnotes.rag.questions_zh import twin_queries
     from mlnotes.rag.retriever import Retriever
     from mlnotes.rag.store import DEFAULT_CONFIG
+    from mlnotes.rag.translate import glossary_dictionary
 
     root = root or find_root()
     loaded_before = "model" in dense.LOAD_SECONDS
     t0 = time.perf_counter()
     book = load_book(root)
-    retriever = Retriever(book.sections, DEFAULT_CONFIG, embedder=embedder)
+    retriever = Retriever(book.sections, DEFAULT_CONFIG, embedder=embedder, multilingual=multilingual,
+                          dictionary=glossary_dictionary(root))
     retriever.embed()
     build = time.perf_counter() - t0
+    retriever.embed(model="use")  # from the cache (primed); not part of the build time above
     encoded = retriever.embedder.encoded
     load_in_build = dense.LOAD_SECONDS["model"] if ("model" in dense.LOAD_SECONDS and not loaded_before) else 0.0
     if embedder is None:
@@ -93,20 +107,33 @@ def measure(root=None, ann: bool = True, ann_n: int = 20000, embedder=None) -> d
     else:
         load = None
         retriever.embedder = Embedder(embedder.model_name, encode=embedder.encode_fn, cache=NullCache())
+    if multilingual is None:
+        t0 = time.perf_counter()
+        ml.load_use()
+        use_load = ml.LOAD_SECONDS.get("use", time.perf_counter() - t0)
+        retriever.multilingual = Embedder(ml.USE_NAME, encode=ml.use_encode, cache=NullCache(), dim=ml.USE_DIM)
+    else:
+        use_load = None
+        retriever.multilingual = Embedder(multilingual.model_name, encode=multilingual.encode_fn, cache=NullCache(),
+                                          dim=multilingual.dim)
+    zh, _ = twin_queries(book) if _has_twin_targets(book) else ([], [])
     latency = {}
-    for method in ("bm25", "dense", "hybrid"):
+    for method, queries in (("bm25", book.queries), ("dense", book.queries), ("hybrid", book.queries),
+                            ("bm25 zh", zh), ("dense zh", zh), ("hybrid zh", zh)):
         seconds = []
-        for q in book.queries:
+        for q in queries:
             retriever.embedder._memo.clear()
+            retriever.multilingual._memo.clear()
             retriever.forget_rankings()  # time the search, not a look-up of a remembered one
             t = time.perf_counter()
-            retriever.search(q.text, method, k=5)
+            retriever.search(q.text, method.split()[0], k=5)
             seconds.append(time.perf_counter() - t)
-        latency[method] = _percentiles(seconds)
+        if seconds:
+            latency[method] = _percentiles(seconds)
     ours, ref = _time_bm25(retriever, book.queries)
     out = {"chapters": len(book.sources), "sections": len(book.sections), "chunks": len(retriever.chunks),
            "queries": len(book.queries), "index_build_s": build, "index_build_excl_model_load_s": build - load_in_build,
-           "chunks_encoded": encoded, "model_load_s": load,
+           "chunks_encoded": encoded, "model_load_s": load, "use_load_s": use_load,
            "query_ms": latency, "bm25_ours_ms": ours, "bm25s_ms": ref}
     if ann:
         from mlnotes.rag.ann import synthetic_comparison

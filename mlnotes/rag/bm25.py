@@ -24,6 +24,10 @@ the ranking. In ``okapi`` the RSJ idf is negative for terms in more than half th
 rank_bm25 replaces each negative idf by $\varepsilon$ (default 0.25) times the mean idf over the
 whole vocabulary.
 
+:class:`FieldedBM25` indexes two fields of each document (Latin-script words; CJK bigrams), each
+a plain BM25 with its own lengths, and sums their scores, so Chinese glosses never change the
+English words' length normalization.
+
 See chapter: chapters/rag.md
 """
 
@@ -161,6 +165,86 @@ class BM25:
             cols.extend([j] * len(ids))
         q = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(self.weights.shape[1], len(queries)))  # (V, Q)
         return (self.weights @ q).toarray()  # (N, Q)
+
+    def top_k(self, query_tokens, k: int = 10) -> tuple:
+        """Indices and scores of the k best documents (ties by index): list of str -> ((k,), (k,))."""
+        s = self.scores(query_tokens)  # (N,)
+        order = np.argsort(-s, kind="stable")[:k]  # (k,)
+        return order, s[order]
+
+
+class FieldedBM25:
+    r"""BM25 over two fields of the same documents, scores summed: Latin-script words and CJK bigrams.
+
+    Each token goes to the field ``is_second(token)`` names (default: a CJK token,
+    :func:`mlnotes.rag.tfidf.is_cjk_token`), and each field is a plain :class:`BM25` with its
+    own document lengths and average length:
+    $\mathrm{score}(q, d) = \mathrm{BM25}_1(q_1, d_1) + \mathrm{BM25}_2(q_2, d_2)$. So a document's
+    Chinese glosses never lengthen it for its English words: a query without CJK scores every
+    document exactly as BM25 on the Latin tokens alone (tested), and a field with no token at all
+    scores 0. Same interface as :class:`BM25` (``fit``, ``scores``, ``score_matrix``, ``top_k``,
+    ``vocab``). See chapter: chapters/rag.md
+    """
+
+    def __init__(self, k1: float = 1.5, b: float = 0.75, variant: str = "lucene", is_second=None):
+        from mlnotes.rag.tfidf import is_cjk_token
+
+        checked = BM25(k1, b, variant)  # validates the arguments
+        self.k1, self.b, self.variant = checked.k1, checked.b, checked.variant
+        self.is_second = is_second or is_cjk_token
+        self.fields = (None, None)  # (BM25 | None, BM25 | None): None for a field without any token
+
+    def split(self, tokens) -> tuple:
+        """The tokens of each field, in order: list of str -> (list, list)."""
+        if isinstance(tokens, str) or not hasattr(tokens, "__iter__"):
+            raise TypeError(f"tokens must be a list of str tokens, got {type(tokens).__name__}")
+        first, second = [], []
+        for t in tokens:
+            (second if self.is_second(t) else first).append(t)
+        return first, second
+
+    def fit(self, docs_tokens) -> "FieldedBM25":
+        """Index each field of N token lists: -> self. See chapter: chapters/rag.md"""
+        docs = _check_docs("docs_tokens", docs_tokens)
+        parts = list(zip(*(self.split(d) for d in docs)))  # (field 1 docs, field 2 docs)
+        if not any(t for field in parts for d in field for t in d):
+            raise ValueError("docs_tokens must contain at least one token")
+        self.fields = tuple(BM25(self.k1, self.b, self.variant).fit(field) if any(field) else None for field in parts)
+        self.n_docs = len(docs)
+        return self
+
+    @property
+    def vocab(self) -> dict:
+        """Every indexed term -> its field (0 or 1)."""
+        return {t: i for i, f in enumerate(self.fields) if f is not None for t in f.vocab}
+
+    def score_matrix(self, queries_tokens) -> np.ndarray:
+        """Summed field scores of every document for many tokenized queries: Q token lists -> (N, Q).
+
+        See chapter: chapters/rag.md
+        """
+        if self.fields == (None, None):
+            raise ValueError("call fit(docs_tokens) before score_matrix()")
+        if isinstance(queries_tokens, str) or not hasattr(queries_tokens, "__iter__"):
+            raise TypeError(f"queries_tokens must be a list of token lists, got {type(queries_tokens).__name__}")
+        split = [self.split(q) for q in queries_tokens]
+        out = np.zeros((self.n_docs, len(split)))  # (N, Q)
+        for i, field in enumerate(self.fields):
+            if field is not None:
+                out += field.score_matrix([s[i] for s in split])  # (N, Q)
+        return out
+
+    def scores(self, query_tokens) -> np.ndarray:
+        """Summed field scores of every document for one tokenized query: list of str -> (N,)."""
+        if self.fields == (None, None):
+            raise ValueError("call fit(docs_tokens) before scores()")
+        if isinstance(query_tokens, str) or not hasattr(query_tokens, "__iter__"):
+            raise TypeError(f"query_tokens must be a list of str tokens, got {type(query_tokens).__name__}")
+        out = np.zeros(self.n_docs)  # (N,)
+        for field, tokens in zip(self.fields, self.split(query_tokens)):
+            if field is not None:
+                out += field.scores(tokens)  # (N,)
+        return out
 
     def top_k(self, query_tokens, k: int = 10) -> tuple:
         """Indices and scores of the k best documents (ties by index): list of str -> ((k,), (k,))."""

@@ -1,7 +1,10 @@
 """``mlnotes ask "question"``: search this book's sections from the command line.
 
 Prints the top sections (chapter, title, score, the built page with its anchor, a snippet), or
-JSON with ``--json``. Bad input (an empty query, a query of only stop words, an unknown method,
+JSON with ``--json``. A question may be asked in Chinese: ``--model auto`` (the default) searches
+it (if it is mostly Chinese) with the multilingual USE encoder and an English one with MiniLM; ``--model minilm`` or
+``--model use`` forces one encoder. Snippets show the values the built pages show (the last
+``make book``), or "…" for a computed value if the book was never built. Bad input (an empty query, a query of only stop words, an unknown method,
 k <= 0) prints one line on stderr and exits with status 2. The index is cached under
 ``.cache/mlnotes`` and rebuilt only when a chapter changes (:mod:`mlnotes.rag.store`).
 
@@ -14,6 +17,8 @@ import argparse
 import json
 import sys
 import textwrap
+
+from mlnotes.rag.multilingual import MODEL_CHOICES
 
 METHODS = ("bm25", "dense", "hybrid")
 
@@ -41,9 +46,13 @@ def add_parser(sub) -> None:
     See chapter: chapters/rag.md
     """
     ask = sub.add_parser("ask", help="search the book's sections", description="Search the book's sections "
-                         "(BM25, MiniLM embeddings, or both fused by RRF) and print where to read.")
-    ask.add_argument("query", help='the question, e.g. "why divide by sqrt of d_k"')
+                         "(BM25, sentence embeddings, or both fused by RRF) and print where to read. Ask in "
+                         "English or in Chinese.")
+    ask.add_argument("query", help='the question, e.g. "why divide by sqrt of d_k" or "批归一化在推理时怎么算"')
     ask.add_argument("--method", choices=METHODS, default="hybrid", help="retrieval method (default: hybrid)")
+    ask.add_argument("--model", choices=MODEL_CHOICES, default="auto",
+                     help="sentence encoder: minilm (English), use (multilingual), or auto: use for a question "
+                          "written mostly in Chinese, minilm otherwise (default: auto)")
     ask.add_argument("-k", type=_positive_int, default=5, help="how many sections to show (default: 5)")
     ask.add_argument("--json", action="store_true", help="print the results as JSON")
     ask.add_argument("--chapter", default=None, help="only search this chapter (file name without .md)")
@@ -67,7 +76,7 @@ def check_query(query: str) -> list:
 
 
 def format_hits(hits: list, method: str) -> str:
-    """Human-readable lines for the hits.
+    """Human-readable lines for the hits (``method`` is the label printed with each score).
 
     See chapter: chapters/rag.md
     """
@@ -89,21 +98,27 @@ def ask(args) -> int:
     from mlnotes.rag.corpus import find_root
     from mlnotes.rag.store import open_index
 
+    from mlnotes.rag.multilingual import dense_model
+
     check_query(args.query)
     root = args.root or find_root()
+    model = dense_model(args.query, args.model)
     try:
-        retriever, _ = open_index(root, need_vectors=args.method != "bm25", progress=True)
+        retriever, _ = open_index(root, models=() if args.method == "bm25" else (model,), progress=True)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     try:
-        hits = retriever.search(args.query, args.method, args.k, chapter=args.chapter)
+        hits = retriever.search(args.query, args.method, args.k, chapter=args.chapter, model=model)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    label = args.method if args.method == "bm25" else f"{args.method}, {model}"
     if args.json:
         print(json.dumps([{"rank": h.rank, "chapter": h.chapter, "title": h.title, "score": h.score,
-                           "path": h.path, "snippet": h.snippet} for h in hits], ensure_ascii=False, indent=2))
+                           "path": h.path, "snippet": h.snippet, "method": args.method,
+                           "model": None if args.method == "bm25" else model} for h in hits],
+                         ensure_ascii=False, indent=2))
     else:
-        print(format_hits(hits, args.method))
+        print(format_hits(hits, label))
     return 0
 
 

@@ -8,10 +8,13 @@ just before the heading, else the id Sphinx derives from the heading
 
 Only explanatory prose is indexed: code cells (``show(...)`` listings and ``expect_error``
 demonstrations included), ``literalinclude`` blocks, dropdowns, the "Interview questions"
-section and the "Hand-write it" drill sections are dropped, and inline markup becomes the text
+section, the "Hand-write it" drill sections and the "Cheat sheet" (a summary that repeats the
+sections it sums up, so it would compete with them for every question) are dropped, and inline
+markup becomes the text
 the built page shows (:mod:`mlnotes.rag.myst`: a bare ``{ref}`` reads as the linked heading's
 title, found in a first pass over every chapter; a value computed when a chapter runs reads as
-"…"). Each
+the built page shows it, taken from the executed notebooks of the last build when ``executed``
+names them (:mod:`mlnotes.rag.values`), else as "…"). Each
 interview question (the title of a ``:::{dropdown}``) becomes a **labelled query** whose
 relevant sections are the targets of the ``{ref}`` links in its answer, so
 $\mathcal R_q = \{\, s : \text{label}(s) \in \text{refs}(q) \,\}$ and the question text itself is
@@ -29,14 +32,15 @@ from pathlib import Path
 
 from mlnotes._repo import chapter_files, find_root  # noqa: F401  (re-exported)
 from mlnotes.rag.myst import heading_id, plain_inline, ref_targets  # noqa: F401  (re-exported)
+from mlnotes.rag.values import EVAL_ROLE, bind_values, recorded_values, values_digest
 
 HEADING = re.compile(r"^(#{1,4})\s+(.+?)\s*#*\s*$")
 LABEL = re.compile(r"^\(([A-Za-z0-9_.:-]+)\)=\s*$")
 FENCE = re.compile(r"^(`{3,}|~{3,}|:{3,})\s*(\{[^}]*\}|[\w+-]*)?\s*(.*)$")
 KEEP_DIRECTIVES = {"{note}", "{tip}", "{warning}", "{important}", "{admonition}", "{math}", "{hint}", "{attention}",
                    "{caution}", "{seealso}", "{margin}", "{epigraph}"}
-EXCLUDED_TITLES = ("interview questions", "hand-write it")
-EXCLUDED_LABEL_ENDS = ("-interview", "-drill")
+EXCLUDED_TITLES = ("interview questions", "hand-write it", "cheat sheet")
+EXCLUDED_LABEL_ENDS = ("-interview", "-drill", "-cheatsheet")
 INTERVIEW = ("interview questions", "-interview")
 
 
@@ -90,17 +94,23 @@ class Book:
     dropped_queries: list = field(default_factory=list)  # questions whose links point to no indexed section
     sources: dict = field(default_factory=dict)  # chapter stem -> sha256 of its source
     labels: dict = field(default_factory=dict)  # MyST label -> index of its section
+    values: dict = field(default_factory=dict)  # chapter stem -> sha256 of the {eval} values read from a build
+    n_roles: int = 0  # {eval} roles in the sources
+    n_values: int = 0  # of which the build gave a value (the others read "…")
 
     @property
     def digest(self) -> str:
-        """sha256 over the chapter order and every source: changes when any chapter changes."""
+        """sha256 over the chapter order, every source and every value read from a build.
+
+        It changes when any chapter changes or is built again with other values.
+        """
         h = hashlib.sha256()
         for name, sha in self.sources.items():
-            h.update(f"{name}:{sha}\n".encode())
+            h.update(f"{name}:{sha}:{self.values.get(name, '')}\n".encode())
         return h.hexdigest()
 
 
-def label_titles(source: str) -> dict:
+def label_titles(source: str, values: dict | None = None) -> dict:
     """Label -> plain title of the heading it labels, for every ``(label)=`` written just before a heading.
 
     See chapter: chapters/rag.md
@@ -111,7 +121,7 @@ def label_titles(source: str) -> dict:
             pending = block[1]
         elif block[0] == "heading":
             if pending:
-                out[pending] = plain_inline(block[2]).strip()
+                out[pending] = plain_inline(block[2], values=values).strip()
             pending = None
         elif pending and not (block[0] == "text" and not block[1].strip()):
             pending = None
@@ -163,9 +173,9 @@ def _blocks(lines: list):
         i += 1
 
 
-def _clean(lines: list, titles: dict) -> str:
+def _clean(lines: list, titles: dict, values: dict) -> str:
     """Join kept lines into plain text: inline markup removed, blank-line paragraphs kept."""
-    text = plain_inline("\n".join(lines), titles)
+    text = plain_inline("\n".join(lines), titles, values)
     text = re.sub(r"[ \t]+", " ", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip()
@@ -176,18 +186,21 @@ def _excluded(title: str, label: str | None) -> bool:
     return t.startswith(EXCLUDED_TITLES) or bool(label and label.endswith(EXCLUDED_LABEL_ENDS))
 
 
-def parse_chapter(source: str, chapter: str, titles: dict | None = None) -> tuple:
+def parse_chapter(source: str, chapter: str, titles: dict | None = None, values: dict | None = None) -> tuple:
     """Split one chapter's MyST source into indexed sections and (question, answer-links) pairs.
 
     Returns ``(sections, questions, labels)``: a list of :class:`Section`, a list of
     ``(question text, [linked labels])`` and a dict label -> section index (labels written
     mid-section point to the enclosing section). ``titles`` (label -> heading title, for labels
-    of other chapters) lets a bare ``{ref}`label``` read as the heading it links to.
+    of other chapters) lets a bare ``{ref}`label``` read as the heading it links to; ``values``
+    (role body -> the text the built page shows, :func:`mlnotes.rag.values.bind_values`) lets an
+    ``{eval}`` read as its value instead of "…".
     See chapter: chapters/rag.md
     """
     if not isinstance(source, str):
         raise TypeError(f"source must be a str, got {type(source).__name__}")
-    titles = {**(titles or {}), **label_titles(source)}
+    values = values or {}
+    titles = {**(titles or {}), **label_titles(source, values)}
     lines = _strip_front_matter(source.splitlines())
     sections, questions, labels = [], [], {}
     chapter_title = chapter
@@ -197,7 +210,7 @@ def parse_chapter(source: str, chapter: str, titles: dict | None = None) -> tupl
 
     def close():
         if current is not None and not current["excluded"]:
-            text = _clean(current["lines"], titles)
+            text = _clean(current["lines"], titles, values)
             sections.append(Section(chapter, chapter_title, current["title"], current["anchor"], current["label"],
                                     current["level"], text))
             for lab in current["labels"]:
@@ -209,7 +222,7 @@ def parse_chapter(source: str, chapter: str, titles: dict | None = None) -> tupl
             pending_label = block[1]
             continue
         if kind == "heading":
-            level, title = block[1], plain_inline(block[2]).strip()
+            level, title = block[1], plain_inline(block[2], values=values).strip()
             close()
             if level == 1:
                 chapter_title = title
@@ -239,17 +252,20 @@ def parse_chapter(source: str, chapter: str, titles: dict | None = None) -> tupl
         if kind == "dropdown":
             title, body = block[1], block[2]
             if current["interview"]:
-                questions.append((plain_inline(title, titles).strip(), ref_targets(body)))
+                questions.append((plain_inline(title, titles, values).strip(), ref_targets(body)))
             continue
         current["lines"].append(block[1])
     close()
     return sections, questions, labels
 
 
-def load_book(root, *, skip=()) -> Book:
+def load_book(root, *, skip=(), executed=None) -> Book:
     """Parse every chapter under ``root`` into a :class:`Book` (sections + labelled queries).
 
-    ``skip`` names chapter stems to leave out. See chapter: chapters/rag.md
+    ``skip`` names chapter stems to leave out. ``executed`` is a folder of executed notebooks
+    (``<chapter>.ipynb``, e.g. :func:`mlnotes.rag.values.built_notebooks`): each ``{eval}`` then
+    reads as the value the built page shows; without it (or for a chapter it lacks) as "…".
+    See chapter: chapters/rag.md
     """
     root = Path(root)
     if not (root / "chapters").is_dir():
@@ -257,16 +273,24 @@ def load_book(root, *, skip=()) -> Book:
     book = Book()
     raw_questions = []
     sources = {p.stem: p.read_text(encoding="utf-8") for p in chapter_files(root) if p.stem not in skip}
+    bound = {}  # chapter stem -> {eval} role body -> the text its built page shows
+    for stem in sources:
+        if executed is not None:
+            sources[stem], bound[stem] = bind_values(sources[stem], recorded_values(Path(executed) / f"{stem}.ipynb"))
     titles = {}  # every heading label of the book, and "doc:<stem>" -> chapter title, for {ref} and {doc}
     for stem, source in sources.items():
-        found = label_titles(source)
+        found = label_titles(source, bound.get(stem))
         titles.update(found)
         heading = next((b[2] for b in _blocks(_strip_front_matter(source.splitlines())) if b[0] == "heading"), None)
         if heading is not None:
             titles[f"doc:{stem}"] = plain_inline(heading).strip()
     for stem, source in sources.items():
         book.sources[stem] = hashlib.sha256(source.encode()).hexdigest()
-        sections, questions, labels = parse_chapter(source, stem, titles)
+        book.values[stem] = values_digest(bound.get(stem))
+        bodies = [m.group(1).strip() for m in EVAL_ROLE.finditer(source)]
+        book.n_roles += len(bodies)
+        book.n_values += sum(body in bound.get(stem, {}) for body in bodies)
+        sections, questions, labels = parse_chapter(source, stem, titles, bound.get(stem))
         offset = len(book.sections)
         book.sections.extend(sections)
         book.labels.update({k: v + offset for k, v in labels.items()})

@@ -141,6 +141,16 @@ def token_counts(texts) -> np.ndarray:
     return np.array([len(e.ids) for e in _tokenizer().encode_batch(list(texts))], dtype=int)
 
 
+def wordpieces(text: str) -> list:
+    """The WordPiece tokens MiniLM reads for a text, [CLS] and [SEP] included: str -> list of str.
+
+    A character outside its English vocabulary reads as ``[UNK]``. See chapter: chapters/rag.md
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    return list(_tokenizer().encode(text).tokens)
+
+
 def hashing_encode(texts: list, dim: int = DIM) -> np.ndarray:
     """A deterministic stand-in encoder (hashed bag of words, unit norm) for tests: list of str -> (n, dim).
 
@@ -165,9 +175,10 @@ class Embedder:
     See chapter: chapters/rag.md
     """
 
-    def __init__(self, model_name: str = MODEL_NAME, encode=None, cache=None, batch_size: int = 32):
+    def __init__(self, model_name: str = MODEL_NAME, encode=None, cache=None, batch_size: int = 32, dim: int = DIM):
         self.model_name = model_name
         self.encode_fn = encode or minilm_encode
+        self.dim = check_int("dim", dim, low=1)
         self.cache = cache if cache is not None else EmbeddingCache(model_name)
         self.batch_size = check_int("batch_size", batch_size, low=1)
         self.encoded = 0  # how many texts this embedder had to encode (cache misses)
@@ -191,7 +202,7 @@ class Embedder:
         for t, v in zip(texts, vectors):
             self._memo[t] = v
         if not vectors:
-            return np.zeros((0, DIM), dtype=np.float32)
+            return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack(vectors).astype(np.float32)  # (n, dim)
 
     def save_pack(self) -> int:
@@ -218,13 +229,21 @@ class Embedder:
         return found
 
 
-def default_embedder() -> Embedder:
-    """MiniLM with the disk cache; ``MLNOTES_EMBEDDER=hashing`` swaps in :func:`hashing_encode` (tests only).
+def default_embedder(model: str = "minilm") -> Embedder:
+    """The encoder ``model`` (``minilm`` or ``use``, :mod:`mlnotes.rag.multilingual`) with the disk cache.
 
-    See chapter: chapters/rag.md
+    ``MLNOTES_EMBEDDER=hashing`` swaps in :func:`hashing_encode` (tests only; 384-d for ``minilm``,
+    512-d for ``use``, cached under their own names). See chapter: chapters/rag.md
     """
+    from mlnotes.rag.multilingual import DENSE_MODELS, USE_DIM, USE_NAME, use_encode
+
+    if model not in DENSE_MODELS:
+        raise ValueError(f"model must be one of {', '.join(DENSE_MODELS)}, got {model!r}")
+    dim = DIM if model == "minilm" else USE_DIM
     if os.environ.get("MLNOTES_EMBEDDER") == "hashing":
-        return Embedder("hashing-384", encode=hashing_encode)
+        return Embedder(f"hashing-{dim}", encode=functools.partial(hashing_encode, dim=dim), dim=dim)
+    if model == "use":
+        return Embedder(USE_NAME, encode=use_encode, dim=USE_DIM)
     return Embedder()
 
 

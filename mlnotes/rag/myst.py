@@ -5,9 +5,11 @@ inline code, links and emphasis. The index wants what the page shows:
 
 * ``{ref}`words <label>``` shows its words; a bare ``{ref}`label``` shows the title of the
   labelled heading (Sphinx's rule), which the book's labels table supplies;
-* ``{eval}`name``` (and the older ``{glue}``) shows a value computed when the chapter runs.
-  The index is built from the sources, before any chapter runs, so the value is unknown there:
-  it reads as "…", never as the variable's name (``worst_err`` is not a word of the prose);
+* ``{eval}`name``` (and the older ``{glue}``) shows a value computed when the chapter runs. The
+  source holds only the name: given the values the built page shows (``values``, name -> text,
+  read from the executed notebooks by :mod:`mlnotes.rag.values`) the role reads as its value,
+  exactly as written; without a build it reads "…", never as the variable's name (``worst_err``
+  is not a word of the prose);
 * code, links and emphasis keep their words; math ``$…$`` is kept as written.
 
 See chapter: chapters/rag.md
@@ -35,12 +37,15 @@ def heading_id(title: str) -> str:
     return make_id(plain_inline(title))
 
 
-def _role(match, titles: dict) -> str:
+def _role(match, titles: dict, values: dict, kept: list) -> str:
     """The readable text of one inline role, as the built page shows it where that is knowable."""
     name, body = match.group(1), match.group(2)
     base = name.split(":")[0]
     if base in VALUE_ROLES:
-        return COMPUTED
+        if body.strip() not in values:
+            return COMPUTED
+        kept.append(values[body.strip()])  # set aside: a value is shown as it is, never read as markup
+        return f"\ue000{len(kept) - 1}\ue001"
     if base in SILENT_ROLES:
         return ""
     explicit = re.fullmatch(r"\s*(.*?)\s*<([^>]*)>\s*", body, re.S)
@@ -64,27 +69,26 @@ def _plain_prose(text: str) -> str:
     return re.sub(r"[ \t]+([,.;:)])", r"\1", text)
 
 
-def plain_inline(text: str, titles: dict | None = None) -> str:
+def plain_inline(text: str, titles: dict | None = None, values: dict | None = None) -> str:
     """MyST inline markup to the plain text a reader sees: roles, code, links and emphasis keep their words.
 
     ``{ref}`label``` becomes the title of the labelled heading if ``titles`` (label -> title)
-    knows it, as on the built page, else nothing; ``{eval}``/``{glue}`` values, which exist only
-    once the chapter has run, become "…"; math ``$…$`` is kept as written.
-    See chapter: chapters/rag.md
+    knows it, as on the built page, else nothing; an ``{eval}``/``{glue}`` role becomes its value
+    in ``values`` (name -> the text the built page shows), else "…"; math ``$…$`` and values are
+    kept as written. See chapter: chapters/rag.md
     """
-    titles = titles or {}
+    titles, values, kept = titles or {}, values or {}, []  # kept: values and math, set aside
     text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
-    text = ROLE.sub(lambda m: _role(m, titles), text)
+    text = ROLE.sub(lambda m: _role(m, titles, values, kept), text)
     text = re.sub(r"(`+)(.+?)\1", r"\2", text, flags=re.S)  # inline code keeps its content
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    maths = []  # math is kept as written: set aside while emphasis is removed around it
 
-    def aside(match) -> str:
-        maths.append(match.group())
-        return f"\ue000{len(maths) - 1}\ue001"
+    def aside(match) -> str:  # math is kept as written: set aside while emphasis is removed around it
+        kept.append(match.group())
+        return f"\ue000{len(kept) - 1}\ue001"
 
     text = _plain_prose(MATH.sub(aside, text))
-    return re.sub("\ue000(\\d+)\ue001", lambda m: maths[int(m.group(1))], text)
+    return re.sub("\ue000(\\d+)\ue001", lambda m: kept[int(m.group(1))], text)
 
 
 def ref_targets(text: str) -> list:

@@ -16,8 +16,17 @@ them and one rare word (a typo) would swamp every other; the log compresses that
 $\ln 10^6 \approx 13.8$, and it sends a term present everywhere to $\ln 1 = 0$, which a square
 root ($\sqrt{N/\mathrm{df}} = 1$) or the raw ratio would not.
 
-Tokens come from :func:`tokenize`, equal to scikit-learn's analyzer (lower-case,
-``(?u)\b\w\w+\b``, optionally its English stop words), so both sides see identical tokens.
+Tokens come from :func:`tokenize`: scikit-learn's analyzer (lower-case, ``(?u)\b\w\w+\b``,
+optionally its English stop words) for every run of non-CJK text, so on such text it equals
+``CountVectorizer(...).build_analyzer()``; a run of CJK characters (Chinese, Japanese kana,
+Korean Hangul: no spaces between words) becomes its overlapping character **bigrams**
+(批归一化 → 批归, 归一, 一化; a single character stays a unigram). Any word of two or more
+characters inside a run then shares all its bigrams with the run, so a query for 归一化 matches
+a text that says 批归一化, with no word segmenter (and none of its dictionary's mistakes). With
+stop words on, a CJK token holding a Chinese particle or question character (的, 吗, 什么, 怎么 …)
+is dropped too (:func:`is_cjk_stop`): rare in an English book, such tokens would score high.
+Scikit-learn's ``TfidfVectorizer(analyzer=analyzer())`` takes the same function, so both sides
+see identical tokens.
 
 See chapter: chapters/rag.md
 """
@@ -36,6 +45,9 @@ from mlnotes.rag._vectors import real_array
 
 
 TOKEN_PATTERN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
+# Kana, Han (extension A, unified ideographs, compatibility ideographs, the supplementary planes), Hangul syllables
+CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff"
+CJK_RUN = re.compile(f"([{CJK_CHARS}]+)")
 
 
 @functools.lru_cache(maxsize=1)
@@ -56,27 +68,66 @@ def english_stop_words() -> frozenset:
     return frozenset(ENGLISH_STOP_WORDS)
 
 
-def tokenize(text: str, stop_words: bool = True) -> list:
-    """scikit-learn's word analyzer: lower-case, tokens of 2+ word characters, English stop words removed.
+def cjk_bigrams(run: str) -> list:
+    """Overlapping character bigrams of a run of CJK characters; one character stays a unigram: str -> list of str.
 
-    Equal to ``CountVectorizer(stop_words="english").build_analyzer()`` (tested). str -> list of str.
+    ``cjk_bigrams("批归一化") == ["批归", "归一", "一化"]``. See chapter: chapters/rag.md
+    """
+    return [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
+
+
+def is_cjk_token(token: str) -> bool:
+    """True for a token of CJK characters (a bigram or single character of :func:`tokenize`): str -> bool.
+
     See chapter: chapters/rag.md
+    """
+    return CJK_RUN.fullmatch(token) is not None
+
+
+# Chinese stop words: particles and question words. In a book written in English they are rare, so
+# their idf is high, and a question's 什么 would match the few pages that quote Chinese questions.
+CJK_STOP_CHARS = frozenset("的了吗呢吧啊么什怎哪啥")  # a bigram with one of these is dropped (什么, 么是, 的偏)
+CJK_STOP_BIGRAMS = frozenset({"如何", "是否", "为何"})  # 如 and 何 alone also occur in content words (几何)
+
+
+def is_cjk_stop(token: str) -> bool:
+    """True for a CJK token that is a Chinese stop word: it holds a particle or question character, or is one of
+    a few question bigrams (如何, 是否, 为何): str -> bool. See chapter: chapters/rag.md
+    """
+    return is_cjk_token(token) and (token in CJK_STOP_BIGRAMS or not CJK_STOP_CHARS.isdisjoint(token))
+
+
+def tokenize(text: str, stop_words: bool = True, cjk: bool = True) -> list:
+    """Lower-case tokens: scikit-learn's word analyzer on non-CJK text, character bigrams of CJK runs.
+
+    Non-CJK text gives what ``CountVectorizer(stop_words="english").build_analyzer()`` gives
+    (tested): runs of 2+ word characters, English stop words removed if ``stop_words``. Each run
+    of CJK characters gives :func:`cjk_bigrams` in place (without the Chinese stop words of
+    :func:`is_cjk_stop` if ``stop_words``), so tokens stay in text order
+    ("BN层" → ``["bn", "层"]``). ``cjk=False`` is scikit-learn's analyzer on the whole text (a
+    Chinese sentence is then one token). str -> list of str. See chapter: chapters/rag.md
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
-    tokens = TOKEN_PATTERN.findall(text.lower())
+    text = text.lower()
+    if not cjk:
+        tokens = TOKEN_PATTERN.findall(text)
+    else:
+        tokens = []
+        for i, part in enumerate(CJK_RUN.split(text)):  # odd parts are CJK runs
+            tokens.extend(cjk_bigrams(part) if i % 2 else TOKEN_PATTERN.findall(part))
     if not stop_words:
         return tokens
     stop = english_stop_words()
-    return [t for t in tokens if t not in stop]
+    return [t for t in tokens if t not in stop and not (cjk and is_cjk_stop(t))]
 
 
-def analyzer(stop_words: bool = True):
+def analyzer(stop_words: bool = True, cjk: bool = True):
     """The tokenizer as a one-argument function (what TfidfVectorizer's ``analyzer=`` takes): str -> list.
 
     See chapter: chapters/rag.md
     """
-    return functools.partial(tokenize, stop_words=stop_words)
+    return functools.partial(tokenize, stop_words=stop_words, cjk=cjk)
 
 
 def _check_docs(name: str, docs) -> list:
