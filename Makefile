@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 PORT ?= 8000
 
-.PHONY: book test unit nbval strict browser lab-test rag-cache lab serve bench vendor clean help
+.PHONY: book test unit nbval strict browser lab-test rag-cache lab serve bench vendor pdf clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -12,6 +12,7 @@ help:
 	@echo "make lab    Jupyter Lab on your own copies of the chapters (notebooks/), live sliders"
 	@echo "make serve  serve _build/html on http://127.0.0.1:$(PORT)"
 	@echo "make bench  measure build, execution, page size and slider speed (bench/RESULTS.md)"
+	@echo "make pdf    the print edition: the whole site as one A4 PDF with cheat sheets (_build/mlnotes.pdf)"
 	@echo "after make book: .venv/bin/mlnotes ask \"why divide by sqrt of d_k\"  searches the book"
 
 # The pinned environment: rebuilt when requirements.txt or pyproject.toml change.
@@ -58,6 +59,12 @@ serve:
 
 bench: .venv/.installed vendor/VERSIONS
 	$(PY) scripts/bench.py
+
+# The print edition: every page of the built site printed by Chromium into one A4 PDF (scripts/pdf.py).
+pdf: book
+	scripts/ensure_chromium.sh
+	scripts/ensure_cjk_font.sh
+	$(PY) scripts/pdf.py --site _build/html --out _build/mlnotes.pdf
 
 clean:
 	rm -rf _build bench/tmp

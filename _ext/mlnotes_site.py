@@ -224,7 +224,7 @@ def _reexecute_failed(app, env, added, changed, removed) -> list[str]:
 
 
 #: pages generated from the other chapters' sources (mlnotes.appendix): rebuilt when any chapter changes
-GENERATED_PAGES = ("chapters/errata", "chapters/glossary")
+GENERATED_PAGES = ("chapters/errata", "chapters/glossary", "chapters/questions", "chapters/flashcards")
 
 
 def _appendices_follow_chapters(app, env, added, changed, removed) -> list[str]:

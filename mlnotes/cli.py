@@ -1,6 +1,7 @@
 """The ``mlnotes`` command.
 
 * ``mlnotes ask "question"`` searches the book (the RAG chapter's retriever, :mod:`mlnotes.rag.cli`);
+* ``mlnotes drill`` lists, shows and checks the hand-write-it drills (:mod:`mlnotes.drills.cli`);
 * ``mlnotes notebooks`` creates or resets the reader's own copies of the chapters
   (:mod:`mlnotes.notebooks`; ``make lab`` runs it).
 
@@ -16,11 +17,13 @@ import sys
 def build_parser() -> argparse.ArgumentParser:
     """The ``mlnotes`` argument parser with its subcommands."""
     from mlnotes import notebooks
+    from mlnotes.drills import cli as drill_cli
     from mlnotes.rag import cli as rag_cli
 
     parser = argparse.ArgumentParser(prog="mlnotes", description="Tools for the mlnotes book.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     rag_cli.add_parser(sub)
+    drill_cli.add_parser(sub)
     notebooks.add_parser(sub)
     return parser
 
@@ -39,6 +42,10 @@ def main(argv=None) -> int:
         from mlnotes.rag import cli as rag_cli
 
         return rag_cli.run(args)
+    if args.command == "drill":
+        from mlnotes.drills import cli as drill_cli
+
+        return drill_cli.run(args)
     from mlnotes import notebooks
 
     try:

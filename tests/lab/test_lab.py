@@ -178,4 +178,6 @@ def test_live_slider_drags_to_a_middle_value_and_matches_the_site(notebook):
     static = (folder / frame).read_bytes()
     assert live == static, "the live frame differs from the static site's frame for the same value"
     print(f"\nlive redraw after the drag: {redraw_ms:.0f} ms")
+    if os.environ.get("MLNOTES_SHOTS"):  # documentation screenshots (bench/screenshots/)
+        widget.screenshot(path=str(Path(os.environ["MLNOTES_SHOTS"]) / "after-lab-slider.png"))
     assert redraw_ms < 3000
