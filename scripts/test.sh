@@ -21,7 +21,12 @@ EXECUTED="$STRICT/_build/jupyter_execute/chapters"
 
 # Chapters run on the primed embedding cache (make rag-cache): loading the model there is an error.
 WARM="env MLNOTES_REQUIRE_WARM_CACHE=1"
-run_unit()   { .venv/bin/pytest -q -n 2 -m "not browser and not lab" tests; }
+# The print-edition test (tests/test_pdf.py) prints a small site with Chromium and checks Chinese glyphs.
+run_unit()   {
+  scripts/ensure_chromium.sh || true
+  scripts/ensure_cjk_font.sh || true
+  .venv/bin/pytest -q -n 2 -m "not browser and not lab" tests
+}
 run_strict() {
   rm -rf "$STRICT"
   $WARM MLNOTES_EXPLORE=static .venv/bin/python scripts/jb.py build . --path-output "$STRICT" --all -W -n \
