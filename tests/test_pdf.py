@@ -9,7 +9,8 @@ import re
 import subprocess
 from pathlib import Path
 
-import pytest
+
+from tests.browser.conftest import _missing
 
 ROOT = Path(__file__).resolve().parents[1]
 spec = importlib.util.spec_from_file_location("mlnotes_pdf", ROOT / "scripts" / "pdf.py")
@@ -18,10 +19,7 @@ spec.loader.exec_module(pdf)
 
 
 def need(what: str):
-    msg = f"!!!!!!!! PDF TEST NOT RUN: {what} !!!!!!!!"
-    if os.environ.get("MLNOTES_REQUIRE_BROWSER") == "1":
-        pytest.fail(msg)
-    pytest.skip(msg)
+    _missing(what, tests="PDF TEST")
 
 
 def cjk_families() -> list:

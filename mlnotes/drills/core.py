@@ -197,6 +197,24 @@ def shapes_of(kwargs: dict) -> str:
     return ", ".join(f"{k} {np.shape(v)}" for k, v in kwargs.items() if isinstance(v, np.ndarray))
 
 
+def call_case(fn, case: Case, *, advice: str = "; return new arrays instead") -> tuple:
+    """Call the reader's ``fn(**case.kwargs)`` on copies of the inputs -> ``(got, failure, where)``.
+
+    ``failure`` is None, or the message of a case that already failed: ``fn`` raised (or returned
+    nothing usable), or it modified an input array in place. ``where`` names the inputs' shapes.
+    """
+    inputs = {k: v.copy() for k, v in case.kwargs.items() if isinstance(v, np.ndarray)}
+    kwargs = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in case.kwargs.items()}
+    got, error = call_reader(fn, **kwargs)
+    where = f"[inputs: {shapes_of(case.kwargs)}]"
+    if error is not None:
+        return got, f"{error} {where}", where
+    changed = mutated_inputs(inputs, kwargs)
+    if changed:
+        return got, f"modified its input(s) {', '.join(changed)} in place{advice}. {where}", where
+    return got, None, where
+
+
 def check(fn, reference, cases, *, drill, output_names=("output",), rtol=1e-7, atol=1e-10) -> Verdict:
     """Run ``fn(**case.kwargs)`` and ``reference(**case.kwargs)`` on every case and compare.
 
@@ -210,17 +228,9 @@ def check(fn, reference, cases, *, drill, output_names=("output",), rtol=1e-7, a
     for case in cases:
         expected = reference(**case.kwargs)
         expected = expected if isinstance(expected, tuple) else (expected,)
-        inputs = {k: v.copy() for k, v in case.kwargs.items() if isinstance(v, np.ndarray)}
-        kwargs = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in case.kwargs.items()}
-        got, error = call_reader(fn, **kwargs)
-        where = f"[inputs: {shapes_of(case.kwargs)}]"
-        if error is not None:
-            results.append(CaseResult(case.name, False, f"{error} {where}"))
-            continue
-        changed = mutated_inputs(inputs, kwargs)
-        if changed:
-            results.append(CaseResult(case.name, False, f"modified its input(s) {', '.join(changed)} in place; "
-                                                        f"return new arrays instead. {where}"))
+        got, failure, where = call_case(fn, case)
+        if failure is not None:
+            results.append(CaseResult(case.name, False, failure))
             continue
         msg, abs_err, rel_err = check_outputs(got, expected, tuple(output_names), rtol=rtol, atol=atol)
         results.append(CaseResult(case.name, msg is None, "" if msg is None else f"{msg} {where}", abs_err, rel_err))

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mlnotes.drills.core import Case, CaseResult, Verdict, call_reader, check_outputs, mutated_inputs, shapes_of
+from mlnotes.drills.core import Case, CaseResult, Verdict, call_case, check_outputs
 
 RTOL, ATOL = 1e-7, 1e-9
 
@@ -157,20 +157,13 @@ def _run(fn, reference, cases, drill, variants, extra_hint) -> Verdict:
     results = []
     for case in cases:
         expected = np.float64(reference(**_as_float64(case.kwargs)))
-        inputs = {k: v.copy() for k, v in case.kwargs.items() if isinstance(v, np.ndarray)}
-        kwargs = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in case.kwargs.items()}
-        got, error = call_reader(fn, **kwargs)
-        where = f"[inputs: {shapes_of(case.kwargs)}]"
-        if error is not None:
-            results.append(CaseResult(case.name, False, f"{error} {where}"))
-            continue
-        changed = mutated_inputs(inputs, kwargs)
-        if changed:
-            results.append(CaseResult(case.name, False, f"modified its input(s) {', '.join(changed)} in place. {where}"))
+        got, failure, where = call_case(fn, case, advice="")
+        if failure is not None:
+            results.append(CaseResult(case.name, False, failure))
             continue
         if hasattr(got, "detach"):  # a torch scalar is fine
             got = got.detach().numpy()
-        tol = 1e-5 if any(v.dtype == np.float32 for v in inputs.values()) else RTOL
+        tol = 1e-5 if any(getattr(v, "dtype", None) == np.float32 for v in case.kwargs.values()) else RTOL
         msg, abs_err, rel_err = check_outputs(got, (np.asarray(expected),), ("the loss" if "InfoNCE" in drill
                                                                             else "the score",), rtol=tol, atol=ATOL)
         if msg is not None:

@@ -90,6 +90,12 @@ def check_binary_scores(y_true, y_score, *, need_both: bool) -> tuple[np.ndarray
     t = check_binary_labels("y_true", y_true)
     s = check_scores("y_score", y_score, ndim=1)
     check_same_shape("y_true", t, "y_score", s)
+    check_classes_present(t, need_both=need_both)
+    return t, s
+
+
+def check_classes_present(t: np.ndarray, *, need_both: bool) -> None:
+    """``t`` (n,) 0/1: raise unless both classes occur (``need_both``, ROC/AUC), else unless a positive does (PR)."""
     n_pos = int(np.sum(t))
     if need_both and n_pos in (0, len(t)):
         raise ValueError("y_true must contain both classes (0 and 1): ROC and AUC are undefined with one class, "
@@ -97,7 +103,6 @@ def check_binary_scores(y_true, y_score, *, need_both: bool) -> tuple[np.ndarray
     if not need_both and n_pos == 0:
         raise ValueError("y_true must contain at least one positive (1): recall is undefined without positives "
                          "(sklearn sets it to 1 and returns AP = 0.0 with a warning)")
-    return t, s
 
 
 def check_k(k) -> int:

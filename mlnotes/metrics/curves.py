@@ -53,7 +53,7 @@ import numpy as np
 
 from mlnotes._checks import check_int, check_real, check_same_shape
 from mlnotes.metrics._targets import binarize, check_sample_weight
-from mlnotes.metrics._validate import check_binary_scores, check_labels, check_scores
+from mlnotes.metrics._validate import check_binary_scores, check_classes_present, check_labels, check_scores
 
 
 def _curve_inputs(y_true, y_score, pos_label, sample_weight, *, need_both: bool) -> tuple:
@@ -71,13 +71,7 @@ def _curve_inputs(y_true, y_score, pos_label, sample_weight, *, need_both: bool)
             raise ValueError("sample_weight must not be all zero: no sample would count")
         t, s, w = t[keep], s[keep], w[keep]
     t = binarize("y_true", t, pos_label)
-    n_pos = int(np.sum(t))
-    if need_both and n_pos in (0, len(t)):
-        raise ValueError("y_true must contain both classes (0 and 1): ROC and AUC are undefined with one class, "
-                         f"got only {int(t[0])}")
-    if not need_both and n_pos == 0:
-        raise ValueError("y_true must contain at least one positive (1): recall is undefined without positives "
-                         "(sklearn sets it to 1 and returns AP = 0.0 with a warning)")
+    check_classes_present(t, need_both=need_both)
     return t, s, w
 
 

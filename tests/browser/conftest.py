@@ -22,8 +22,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-b
                  "--disable-default-apps", "--disable-extensions"]
 
 
-def _missing(what: str):
-    msg = f"!!!!!!!! BROWSER TESTS NOT RUN: {what} !!!!!!!!"
+def _missing(what: str, tests: str = "BROWSER TESTS"):
+    msg = f"!!!!!!!! {tests} NOT RUN: {what} !!!!!!!!"
     if os.environ.get("MLNOTES_REQUIRE_BROWSER") == "1":
         pytest.fail(msg)
     pytest.skip(msg)
