@@ -75,6 +75,7 @@ def lab(tmp_path_factory):
 @pytest.fixture(scope="module")
 def notebook(lab):
     """The chapter open in Lab, every cell run (module-scoped: run once, checked by several tests)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -84,11 +85,22 @@ def notebook(lab):
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(f"{lab['url']}/lab/tree/notebooks/{CHAPTER}.ipynb?token={lab['token']}")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
-        page.wait_for_timeout(1500)
+        # Run All before the kernel has connected fails with "Session has no kernel" and runs nothing
+        # (a fresh venv starts its first kernel slowly): wait for the status bar's "| Idle", and run
+        # again if no cell has started after a while.
+        page.wait_for_function("() => /\\|\\s*Idle/.test(document.querySelector('#jp-main-statusbar')?.innerText || '')",
+                               timeout=120_000)
         page.keyboard.press("Escape")
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
         started = time.perf_counter()
+        for _attempt in range(3):
+            page.get_by_role("menuitem", name="Run", exact=True).click()
+            page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+            try:
+                page.wait_for_function("() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]"
+                                       ".some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))", timeout=20_000)
+                break
+            except PlaywrightTimeout:
+                page.keyboard.press("Escape")
         page.wait_for_function(
             """() => { const ps = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
                        return ps.length > 0 && ps.every(p => /\\[\\d+\\]/.test(p.textContent)); }""",
