@@ -50,6 +50,19 @@ def build(path_output: Path, *extra: str, jobs: int | None = None, env_extra: di
             "exec_phase_s": round((last - first) if first and last else 0.0, 1)}
 
 
+def merged_streams(outputs: list[dict]) -> list[dict]:
+    """Consecutive stream outputs of one name joined: how a cell's prints are cut into chunks depends
+    on when the kernel flushed them (the page shows them joined, _ext/mlnotes_site.py)."""
+    merged = []
+    for o in outputs:
+        if o.get("output_type") == "stream" and merged and merged[-1].get("output_type") == "stream" \
+                and merged[-1].get("name") == o.get("name"):
+            merged[-1] = {**merged[-1], "text": merged[-1]["text"] + o["text"]}
+        else:
+            merged.append(o)
+    return merged
+
+
 def same_outputs(a: Path, b: Path) -> list[str]:
     """Chapters whose executed notebooks differ between two builds (cells tagged timing aside)."""
     import nbformat
@@ -62,7 +75,8 @@ def same_outputs(a: Path, b: Path) -> list[str]:
         out = []
         for c in nb.cells:
             if c.cell_type == "code" and "timing" not in c.metadata.get("tags", []):
-                out.append([{k: v for k, v in o.items() if k != "execution_count"} for o in c.outputs])
+                out.append(merged_streams([{k: v for k, v in o.items() if k != "execution_count"}
+                                           for o in c.outputs]))
         return out, nb.metadata.get("mlnotes", {}).get("eval")
 
     differ = []
