@@ -28,10 +28,9 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"
 def one_thread_per_chapter() -> None:
     """One BLAS/torch thread per chapter process (BLAS and torch read these at start-up), whatever
     the number of jobs. Two kernels each running two threads on two cores make small matrix
-    products many times slower; and a reduction split over two threads rounds differently, so with
-    a thread count that follows the jobs a serial build would print other last digits than a
-    parallel one (measured: llm, normalization, rnn, transformer). One thread makes every build
-    print the same numbers. A variable the user set is left alone."""
+    products many times slower; and a reduction split over threads may round differently, so one
+    thread gives a serial and a parallel build the same arithmetic. A variable the user set is
+    left alone."""
     for name in THREAD_VARIABLES:
         os.environ.setdefault(name, "1")
 
