@@ -24,6 +24,7 @@ import numpy as np
 from mlnotes.drills.attention import _matches
 from mlnotes.drills.core import Case, CaseResult, Verdict, call_reader
 from mlnotes.drills.transformer import _run_cases
+from mlnotes.llm.bpe import _merge_word
 
 
 # -- worked solutions ----------------------------------------------------------------------------
@@ -103,7 +104,8 @@ def bpe_cases() -> list:
 
 
 def _bpe_reference(word_counts, num_merges, *, weighted=True, largest_tie=False, per_word_once=False):
-    """An independent slow reference: re-split every word from characters with the merges so far, each round."""
+    """A slow reference: re-split every word from characters with the merges so far, each round (the library's
+    merge step, which tests/test_llm.py proves equal to `tokenizers`)."""
     merges = []
     for _ in range(num_merges):
         counts = Counter()
@@ -121,17 +123,9 @@ def _bpe_reference(word_counts, num_merges, *, weighted=True, largest_tie=False,
 
 
 def _apply(symbols, merges):
-    """Replay the merges on a word's characters, each left to right without overlap."""
+    """Replay the merges on a word's characters (mlnotes.llm.bpe._merge_word: left to right, no overlap)."""
     for a, b in merges:
-        out, i = [], 0
-        while i < len(symbols):
-            if i + 1 < len(symbols) and symbols[i] == a and symbols[i + 1] == b:
-                out.append(a + b)
-                i += 2
-            else:
-                out.append(symbols[i])
-                i += 1
-        symbols = out
+        symbols = list(_merge_word(tuple(symbols), a, b))
     return symbols
 
 
