@@ -12,9 +12,12 @@ PAGES = site_pages()
 
 def open_page(page, path: str):
     page.goto(f"{page.origin}/{path}", wait_until="load")
+    # index.html is a meta-refresh redirect: let the navigation it starts settle first, or the
+    # MathJax checks below run in a document that is being replaced.
+    page.wait_for_load_state("networkidle")
     # Wait until MathJax (served from the site) has typeset the page, if the page loads it.
     page.wait_for_function("() => !window.MathJax || (window.MathJax.startup && window.MathJax.startup.promise)")
-    page.evaluate("() => window.MathJax && window.MathJax.startup.promise")
+    page.evaluate("() => window.MathJax && window.MathJax.startup && window.MathJax.startup.promise")
     page.wait_for_load_state("networkidle")
 
 
