@@ -25,24 +25,27 @@ help:
 	cp scripts/lab-overrides.json .venv/share/jupyter/lab/settings/overrides.json
 	touch $@
 
-vendor: vendor/VERSIONS
+vendor: vendor/VERSIONS vendor_pyodide/pyodide/VERSIONS
 vendor/VERSIONS: scripts/fetch_site_js.sh
 	scripts/fetch_site_js.sh
+# Pyodide + numpy for the drills' "Run in your browser" (sha256-checked against Pyodide's lock file).
+vendor_pyodide/pyodide/VERSIONS: scripts/fetch_pyodide.sh scripts/pyodide_assets.py
+	scripts/fetch_pyodide.sh
 
 # Embed the book once (MiniLM, about a minute cold) into .cache/mlnotes; seconds when warm.
 rag-cache: .venv/.installed
 	$(PY) -m mlnotes.rag.prime
 
-book: .venv/.installed vendor/VERSIONS rag-cache
+book: .venv/.installed vendor/VERSIONS vendor_pyodide/pyodide/VERSIONS rag-cache
 	scripts/build_book.sh
 
-test: .venv/.installed vendor/VERSIONS rag-cache
+test: .venv/.installed vendor/VERSIONS vendor_pyodide/pyodide/VERSIONS rag-cache
 	scripts/test.sh
 
-unit nbval strict browser: .venv/.installed vendor/VERSIONS rag-cache
+unit nbval strict browser: .venv/.installed vendor/VERSIONS vendor_pyodide/pyodide/VERSIONS rag-cache
 	scripts/test.sh $@
 
-lab-test: .venv/.installed vendor/VERSIONS rag-cache
+lab-test: .venv/.installed vendor/VERSIONS vendor_pyodide/pyodide/VERSIONS rag-cache
 	scripts/test.sh lab
 
 # Your own copies of the chapters (notebooks/, never tracked): created on first run, kept after.
@@ -57,7 +60,7 @@ serve:
 	@echo "serving http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
 	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
-bench: .venv/.installed vendor/VERSIONS
+bench: .venv/.installed vendor/VERSIONS vendor_pyodide/pyodide/VERSIONS
 	$(PY) scripts/bench.py
 
 # The print edition: every page of the built site printed by Chromium into one A4 PDF (scripts/pdf.py).
@@ -67,4 +70,4 @@ pdf: book
 	$(PY) scripts/pdf.py --site _build/html --out _build/mlnotes.pdf
 
 clean:
-	rm -rf _build bench/tmp
+	rm -rf _build bench/tmp build

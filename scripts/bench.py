@@ -172,6 +172,49 @@ def frame_switch_times(html_dir: Path) -> dict[str, dict]:
     return result
 
 
+def browser_drills(html_dir: Path, later_runs: int = 5) -> dict:
+    """"Run in your browser": what the site grows by, and the first and later run times of one drill in Chromium.
+
+    The first run boots Pyodide and loads numpy and the mlnotes wheel from the site (a fresh browser, nothing
+    cached); later runs reuse it. Measured from the Run click to the verdict on the page."""
+    import functools
+    import gzip
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(ROOT))
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _QuietHandler
+    from tests.browser.test_drills_pyodide import PATH, RIGHT, WRONG, run, slot
+
+    files = sorted((html_dir / "_static" / "pyodide").glob("*"))
+    loaded = [f for f in files if f.suffix in (".js", ".wasm", ".zip", ".whl") or f.name.endswith("lock.json")]
+    out = {"site_mb_raw": round(sum(f.stat().st_size for f in files) / 1e6, 1),
+           "first_run_mb_raw": round(sum(f.stat().st_size for f in loaded) / 1e6, 1),
+           "first_run_mb_gzip": round(sum(len(gzip.compress(f.read_bytes(), 6)) for f in loaded) / 1e6, 1),
+           "page_js_kb": round(sum((html_dir / "_static" / n).stat().st_size
+                                   for n in ("mlnotes-drills.js", "mlnotes-drills.css")) / 1e3, 1)}
+    if not Path(CHROMIUM).exists():
+        return out
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(html_dir)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{httpd.server_address[1]}"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(service_workers="block")
+        page = context.new_page()
+        page.goto(f"{origin}/{PATH}", wait_until="load")
+        slot(page).locator(".mlx-drill-open").click()
+        first = run(page, WRONG)
+        later = [run(page, RIGHT if k % 2 else WRONG)["seconds"] for k in range(later_runs)]
+        browser.close()
+    httpd.shutdown()
+    out.update(first_run_s=round(first["seconds"], 2), later_run_s_median=round(statistics.median(later), 2),
+               later_run_s_max=round(max(later), 2), later_runs=later_runs)
+    return out
+
+
 def rag_numbers() -> dict:
     """The retrieval bench of `mlnotes ask` (index build, model load, query latency, BM25 vs bm25s)."""
     sys.path.insert(0, str(ROOT))
@@ -228,6 +271,7 @@ def main() -> None:
         "switch": frame_switch_times(html),
         "test_phases": last_test_phases(),
         "rag": rag_numbers(),
+        "drills_in_browser": browser_drills(html),
         "machine": f"{os.cpu_count()} cores",
     }
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
@@ -327,6 +371,17 @@ def markdown(r: dict) -> str:
         for a in g.get("ann", []):
             lines.append(f"| faiss {a['index']} {a['param']}, 20k synthetic vectors: recall@10, query time | "
                          f"{a['recall']:.3f}, {a['ms_per_query']:.3f} ms | — | |")
+    d = r.get("drills_in_browser") or {}
+    if d:
+        lines.append(f"| \"Run in your browser\" drills: the site grows by (Pyodide core, numpy, mlnotes wheel) | "
+                     f"{d['site_mb_raw']} MB | — | |")
+        lines.append(f"| … fetched on a page's first Run only, raw / gzip (page weight before: + "
+                     f"{d['page_js_kb']} kB of script and style) | {d['first_run_mb_raw']} / {d['first_run_mb_gzip']} MB "
+                     f"| — | |")
+        if "first_run_s" in d:
+            lines.append(f"| drill in Chromium (attention's softmax): first run (boots Python) / later runs median, max "
+                         f"({d['later_runs']} runs) | {d['first_run_s']} s / {d['later_run_s_median']}, "
+                         f"{d['later_run_s_max']} s | — | |")
     lines.append(f"\nMeasured on {r['machine']}.")
     return "\n".join(lines)
 

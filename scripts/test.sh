@@ -25,7 +25,8 @@ WARM="env MLNOTES_REQUIRE_WARM_CACHE=1"
 run_unit()   {
   scripts/ensure_chromium.sh || true
   scripts/ensure_cjk_font.sh || true
-  .venv/bin/pytest -q -n 2 -m "not browser and not lab" tests
+  # --dist loadgroup: the drill-oracle tests share one run of every checker (library, blocked, Pyodide) per group
+  .venv/bin/pytest -q -n 2 --dist loadgroup -m "not browser and not lab" tests
 }
 run_strict() {
   rm -rf "$STRICT"

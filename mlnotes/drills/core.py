@@ -13,10 +13,41 @@ See chapter: chapters/optimizers.md
 from __future__ import annotations
 
 import html
+import os
+import sys
 import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
+
+
+ORACLE_ENV = "MLNOTES_DRILL_ORACLE"
+ORACLES = ("library", "mlnotes")
+
+
+def oracle() -> str:
+    """Which reference the checkers compare with: ``"library"`` or ``"mlnotes"``.
+
+    ``"library"`` (the default in Python): torch, scikit-learn or scipy, as each checker's docstring names.
+    ``"mlnotes"``: the book's own implementation (numpy only), which the unit tests prove equal to that
+    library; it is what runs in the reader's browser (Pyodide, ``sys.platform == "emscripten"``), where
+    torch cannot. The environment variable ``MLNOTES_DRILL_ORACLE`` chooses in Python; the verdicts of
+    both oracles are tested to be the same text for the solutions and the known wrong answers.
+
+    Raises ``ValueError`` naming ``MLNOTES_DRILL_ORACLE`` for any other value.
+    See chapter: chapters/questions.md
+    """
+    if sys.platform == "emscripten":
+        return "mlnotes"
+    value = os.environ.get(ORACLE_ENV, "library")
+    if value not in ORACLES:
+        raise ValueError(f"{ORACLE_ENV} must be one of {ORACLES}, got {value!r}")
+    return value
+
+
+def library_oracle() -> bool:
+    """True when the checkers compare with torch / scikit-learn / scipy (see :func:`oracle`)."""
+    return oracle() == "library"
 
 
 @dataclass(frozen=True)
