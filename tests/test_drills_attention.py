@@ -8,6 +8,13 @@ import torch
 from mlnotes.drills.attention import (attention_solution, check_attention, check_multi_head_attention,
                                       check_softmax, multi_head_attention_solution, softmax_solution)
 from mlnotes.drills.core import Verdict
+from tests.drill_answers.attention import (attention_divides_by_dk, attention_in_float16, attention_inverted_mask,
+                                           attention_mask_after_softmax, attention_no_scale,
+                                           attention_softmax_over_queries, attention_transpose_with_T,
+                                           attention_unstable_softmax, mha_inverted_mask, mha_scaled_by_d_model,
+                                           mha_split_by_plain_reshape, mha_without_w_o, softmax_axis1,
+                                           softmax_global_max, softmax_modifies_input, softmax_naive,
+                                           softmax_whole_sum, softmax_wrong_axis)
 
 CHECKERS = [check_softmax, check_attention, check_multi_head_attention]
 
@@ -20,37 +27,12 @@ def test_solutions_pass():
 
 
 # -- softmax mistakes ----------------------------------------------------------------------------
-def naive_softmax(x):
-    e = np.exp(x)
-    return e / e.sum(axis=-1, keepdims=True)
-
-
-def global_max_softmax(x):
-    e = np.exp(x - np.max(x))
-    return e / e.sum(axis=-1, keepdims=True)
-
-
-def wrong_axis_softmax(x):
-    e = np.exp(x - x.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=0, keepdims=True)
-
-
-def whole_sum_softmax(x):
-    e = np.exp(x - x.max(axis=-1, keepdims=True))
-    return e / e.sum()
-
-
-def axis1_softmax(x):
-    e = np.exp(x - np.max(x, axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
 @pytest.mark.parametrize("fn, case, hint", [
-    (naive_softmax, "large logits", "subtract the row max before np.exp"),
-    (global_max_softmax, "global max", "erratum 4"),
-    (wrong_axis_softmax, "2-D rows", "wrong axis"),
-    (whole_sum_softmax, "2-D rows", "sum of the whole array"),
-    (axis1_softmax, "1-D vector", "axis=-1 with keepdims=True"),
+    (softmax_naive, "large logits", "subtract the row max before np.exp"),
+    (softmax_global_max, "global max", "erratum 4"),
+    (softmax_wrong_axis, "2-D rows", "wrong axis"),
+    (softmax_whole_sum, "2-D rows", "sum of the whole array"),
+    (softmax_axis1, "1-D vector", "axis=-1 with keepdims=True"),
 ])
 def test_softmax_mistakes_are_named(fn, case, hint):
     verdict = check_softmax(fn)
@@ -61,64 +43,21 @@ def test_softmax_mistakes_are_named(fn, case, hint):
 
 
 def test_global_max_softmax_fails_only_on_the_trap_case():
-    verdict = check_softmax(global_max_softmax)
+    verdict = check_softmax(softmax_global_max)
     assert [r.name for r in verdict.results if not r.passed] == [
         "a row far below the global max (the notes' global-max trap)"]
 
 
 # -- attention mistakes --------------------------------------------------------------------------
-def _scores(q, k):
-    return q @ np.swapaxes(k, -1, -2)
-
-
-def no_scale(q, k, v, mask=None):
-    return attention_solution(q, k * np.sqrt(q.shape[-1]), v, mask)
-
-
-def divide_by_dk(q, k, v, mask=None):
-    return attention_solution(q, k / np.sqrt(q.shape[-1]), v, mask)
-
-
-def inverted_mask(q, k, v, mask=None):
-    return attention_solution(q, k, v, None if mask is None else ~mask)
-
-
-def mask_after_softmax(q, k, v, mask=None):
-    w = softmax_solution(_scores(q, k) / np.sqrt(q.shape[-1]))
-    return (w if mask is None else w * mask) @ v
-
-
-def softmax_over_queries(q, k, v, mask=None):
-    s = _scores(q, k) / np.sqrt(q.shape[-1])
-    if mask is not None:
-        s = np.where(mask, s, -np.inf)
-    e = np.exp(s - s.max(axis=-2, keepdims=True))
-    return e / e.sum(axis=-2, keepdims=True) @ v
-
-
-def transpose_with_T(q, k, v, mask=None):
-    s = q @ k.T / np.sqrt(q.shape[-1])
-    if mask is not None:
-        s = np.where(mask, s, -np.inf)
-    return softmax_solution(s) @ v
-
-
-def unstable(q, k, v, mask=None):
-    s = _scores(q, k) / np.sqrt(q.shape[-1])
-    if mask is not None:
-        s = np.where(mask, s, -np.inf)
-    return naive_softmax(s) @ v
-
-
 @pytest.mark.parametrize("fn, case, hint", [
-    (no_scale, "d_k = 16", "no scaling"),
-    (divide_by_dk, "d_k = 16", "erratum 20"),
-    (inverted_mask, "padding", "the mask is inverted"),
-    (inverted_mask, "causal mask (5, 5)", "the mask is inverted"),
-    (mask_after_softmax, "padding", "after softmax"),
-    (softmax_over_queries, "no mask", "query axis"),
-    (transpose_with_T, "batched", "np.swapaxes(k, -1, -2)"),
-    (unstable, "large scores", "subtract the row max"),
+    (attention_no_scale, "d_k = 16", "no scaling"),
+    (attention_divides_by_dk, "d_k = 16", "erratum 20"),
+    (attention_inverted_mask, "padding", "the mask is inverted"),
+    (attention_inverted_mask, "causal mask (5, 5)", "the mask is inverted"),
+    (attention_mask_after_softmax, "padding", "after softmax"),
+    (attention_softmax_over_queries, "no mask", "query axis"),
+    (attention_transpose_with_T, "batched", "np.swapaxes(k, -1, -2)"),
+    (attention_unstable_softmax, "large scores", "subtract the row max"),
 ])
 def test_attention_mistakes_are_named(fn, case, hint):
     verdict = check_attention(fn)
@@ -138,30 +77,14 @@ def test_attention_accepts_torch_tensor_output():
 
 
 # -- multi-head mistakes -------------------------------------------------------------------------
-def _mha(x, w_q, w_k, w_v, w_o, num_heads, mask=None, *, model_scale=False, bad_split=False, use_wo=True,
-         flip=False):
-    B, L, d = x.shape
-    dh = d // num_heads
-    if bad_split:
-        split = lambda t: t.reshape(B, num_heads, L, dh)  # noqa: E731
-    else:
-        split = lambda t: t.reshape(B, L, num_heads, dh).transpose(0, 2, 1, 3)  # noqa: E731
-    q = split(x @ w_q) * (np.sqrt(dh) / np.sqrt(d) if model_scale else 1.0)
-    if mask is not None and flip:
-        mask = ~mask
-    heads = attention_solution(q, split(x @ w_k), split(x @ w_v), mask)
-    concat = heads.reshape(B, L, d) if bad_split else heads.transpose(0, 2, 1, 3).reshape(B, L, d)
-    return concat @ w_o if use_wo else concat
-
-
-@pytest.mark.parametrize("knobs, case, hint", [
-    (dict(model_scale=True), "2 heads", "√d_model"),
-    (dict(bad_split=True), "2 heads", "reshaping straight to (B, h, L, d_h)"),
-    (dict(use_wo=False), "2 heads", "w_o is missing"),
-    (dict(flip=True), "the last key masked", "the mask is inverted"),
+@pytest.mark.parametrize("fn, case, hint", [
+    (mha_scaled_by_d_model, "2 heads", "√d_model"),
+    (mha_split_by_plain_reshape, "2 heads", "reshaping straight to (B, h, L, d_h)"),
+    (mha_without_w_o, "2 heads", "w_o is missing"),
+    (mha_inverted_mask, "the last key masked", "the mask is inverted"),
 ])
-def test_mha_mistakes_are_named(knobs, case, hint):
-    verdict = check_multi_head_attention(lambda *a, **kw: _mha(*a, **kw, **knobs))
+def test_mha_mistakes_are_named(fn, case, hint):
+    verdict = check_multi_head_attention(fn)
     assert not verdict.passed
     failed = {r.name: r.message for r in verdict.results if not r.passed}
     name = next(n for n in failed if case in n)
@@ -169,7 +92,7 @@ def test_mha_mistakes_are_named(knobs, case, hint):
 
 
 def test_one_head_mistake_with_model_scale_passes_the_one_head_case_only():
-    verdict = check_multi_head_attention(lambda *a, **kw: _mha(*a, **kw, model_scale=True))
+    verdict = check_multi_head_attention(mha_scaled_by_d_model)
     assert verdict.results[0].passed  # with one head √d_head = √d_model
     assert not verdict.passed
 
@@ -253,15 +176,26 @@ def test_hostile_messages_are_specific():
 
 
 def test_in_place_mutation_is_reported_even_when_the_answer_is_right():
-    def sneaky(x):
-        out = softmax_solution(x)
-        x[...] = 0.0
-        return out
-
-    verdict = check_softmax(sneaky)
+    verdict = check_softmax(softmax_modifies_input)
     assert not verdict.passed and "modified its input(s) x in place" in verdict.message
 
 
+def test_reference_cache_is_keyed_by_the_oracle(monkeypatch):
+    """Switching oracles in one process never reuses the other oracle's cached reference."""
+    from mlnotes.attention import softmax
+    from mlnotes.drills.attention import _softmax_reference
+
+    x = 3 * np.random.default_rng(0).standard_normal((4, 7))
+    monkeypatch.setenv("MLNOTES_DRILL_ORACLE", "library")
+    lib = _softmax_reference(x=x)
+    np.testing.assert_array_equal(lib, torch.softmax(torch.tensor(x), dim=-1).numpy())
+    monkeypatch.setenv("MLNOTES_DRILL_ORACLE", "mlnotes")
+    web = _softmax_reference(x=x)
+    np.testing.assert_array_equal(web, softmax(x))
+    np.testing.assert_allclose(web, lib, rtol=1e-14, atol=0)
+    assert check_softmax(softmax_solution).passed
+
+
 def test_float16_answer_gets_a_dtype_note():
-    verdict = check_attention(lambda q, k, v, mask=None: attention_solution(q, k, v, mask).astype(np.float16))
+    verdict = check_attention(attention_in_float16)
     assert not verdict.passed and "compute in float64" in verdict.message

@@ -9,6 +9,10 @@ import pytest
 
 from mlnotes.drills.llm import (_apply, _bpe_reference, bpe_merges_solution, check_bpe_merges, check_lora_linear,
                                 check_top_p, lora_linear_solution, top_p_solution)
+from tests.drill_answers.llm import (bpe_largest_pair_on_tie, bpe_mutates_word_counts, bpe_pairs_once_per_word,
+                                     bpe_unweighted_counts, lora_merged_weight_is_w, lora_not_scaled,
+                                     lora_scaled_by_alpha, top_p_drops_crossing_token, top_p_mutates_probs,
+                                     top_p_not_renormalised)
 
 
 def test_solutions_pass():
@@ -39,40 +43,24 @@ def test_bpe_reference_agrees_with_hugging_face_without_ties():
     assert hf == _bpe_reference(counts, n_merges) == bpe_merges_solution(counts, n_merges)
 
 
-@pytest.mark.parametrize("knobs, hint", [(dict(weighted=False), "by its count"), (dict(largest_tie=True), "ties"),
-                                         (dict(per_word_once=True), "once per word")])
-def test_bpe_mistakes_are_named(knobs, hint):
-    verdict = check_bpe_merges(lambda word_counts, num_merges: _bpe_reference(word_counts, num_merges, **knobs))
+@pytest.mark.parametrize("fn, hint", [(bpe_unweighted_counts, "by its count"), (bpe_largest_pair_on_tie, "ties"),
+                                      (bpe_pairs_once_per_word, "once per word")])
+def test_bpe_mistakes_are_named(fn, hint):
+    verdict = check_bpe_merges(fn)
     assert not verdict.passed
     assert any(hint in r.message for r in verdict.results if not r.passed), str(verdict)
 
 
-def drops_crossing(probs, p):
-    order = np.argsort(-probs, axis=-1)
-    sp = np.take_along_axis(probs, order, -1)
-    keep = np.zeros(probs.shape, dtype=bool)
-    np.put_along_axis(keep, order, np.cumsum(sp, -1) <= p, -1)
-    kept = np.where(keep, probs, 0.0)
-    return kept / kept.sum(-1, keepdims=True)
-
-
-def no_renormalise(probs, p):
-    out = top_p_solution(probs, p)
-    return np.where(out > 0, probs, 0.0)
-
-
-@pytest.mark.parametrize("fn, hint", [(drops_crossing, "crosses p is dropped"), (no_renormalise, "renormalised")])
+@pytest.mark.parametrize("fn, hint", [(top_p_drops_crossing_token, "crosses p is dropped"),
+                                      (top_p_not_renormalised, "renormalised")])
 def test_top_p_mistakes_are_named(fn, hint):
     verdict = check_top_p(fn)
     assert not verdict.passed
     assert any(hint in r.message for r in verdict.results if not r.passed), str(verdict)
 
 
-@pytest.mark.parametrize("fn, hint", [
-    (lambda x, W, b, A, B, alpha: (x @ W.T + b + alpha * (x @ A.T) @ B.T, W + alpha * B @ A), "scaled by α"),
-    (lambda x, W, b, A, B, alpha: (x @ W.T + b + (x @ A.T) @ B.T, W + B @ A), "not scaled"),
-    (lambda x, W, b, A, B, alpha: (lora_linear_solution(x, W, b, A, B, alpha)[0], W), "merged weight"),
-])
+@pytest.mark.parametrize("fn, hint", [(lora_scaled_by_alpha, "scaled by α"), (lora_not_scaled, "not scaled"),
+                                      (lora_merged_weight_is_w, "merged weight")])
 def test_lora_mistakes_are_named(fn, hint):
     verdict = check_lora_linear(fn)
     assert not verdict.passed
@@ -91,13 +79,5 @@ def test_hostile_code_gets_a_verdict(fn):
 
 
 def test_mutations_are_reported():
-    def mutate_counts(word_counts, num_merges):
-        word_counts["zzz"] = 1
-        return bpe_merges_solution(word_counts, num_merges)
-
-    def mutate_probs(probs, p):
-        probs[:] = 0
-        return probs
-
-    assert "modified" in check_bpe_merges(mutate_counts).first_failure.message
-    assert "modified" in check_top_p(mutate_probs).first_failure.message
+    assert "modified" in check_bpe_merges(bpe_mutates_word_counts).first_failure.message
+    assert "modified" in check_top_p(top_p_mutates_probs).first_failure.message

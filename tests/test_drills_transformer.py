@@ -4,8 +4,12 @@ crashes the checker."""
 import numpy as np
 import pytest
 
-from mlnotes.drills.transformer import (_encoder_variant, attend_with_cache_solution, check_encoder_block,
-                                        check_kv_cache_attention, encoder_block_solution)
+from mlnotes.drills.transformer import (attend_with_cache_solution, check_encoder_block, check_kv_cache_attention,
+                                        encoder_block_solution)
+from tests.drill_answers.transformer import (encoder_gelu, encoder_mutates_params, encoder_no_output_projection,
+                                             encoder_no_residual, encoder_pre_ln, encoder_scaled_by_d_model,
+                                             encoder_unbiased_variance, kv_attends_past_only, kv_cache_not_grown,
+                                             kv_divides_by_d, kv_mutates_w_q, kv_no_scale)
 
 
 def test_solutions_pass():
@@ -13,40 +17,28 @@ def test_solutions_pass():
         assert verdict.passed, str(verdict)
 
 
-@pytest.mark.parametrize("knobs, hint", [
-    (dict(pre_ln=True), "pre-LN"), (dict(scale_by="model"), "√d_head"), (dict(residual=False), "residual"),
-    (dict(ddof=1), "unbiased variance"), (dict(act="gelu"), "ReLU"), (dict(out_proj=False), "w_o"),
+@pytest.mark.parametrize("fn, hint", [
+    (encoder_pre_ln, "pre-LN"), (encoder_scaled_by_d_model, "√d_head"), (encoder_no_residual, "residual"),
+    (encoder_unbiased_variance, "unbiased variance"), (encoder_gelu, "ReLU"), (encoder_no_output_projection, "w_o"),
 ])
-def test_encoder_mistakes_are_named(knobs, hint):
-    verdict = check_encoder_block(lambda x, params, num_heads: _encoder_variant(x, params, num_heads, **knobs))
+def test_encoder_mistakes_are_named(fn, hint):
+    verdict = check_encoder_block(fn)
     assert not verdict.passed and hint in verdict.first_failure.message, verdict.first_failure.message
 
 
-def no_scale(x_t, w_q, w_k, w_v, k_cache, v_cache):
-    return attend_with_cache_solution(x_t * 1.0, w_q * np.sqrt(x_t.shape[-1]), w_k, w_v, k_cache, v_cache)[0], \
-        *attend_with_cache_solution(x_t, w_q, w_k, w_v, k_cache, v_cache)[1:]
-
-
-def past_only(x_t, w_q, w_k, w_v, k_cache, v_cache):
-    out, k, v = attend_with_cache_solution(x_t, w_q, w_k, w_v, k_cache, v_cache)
-    if k_cache.shape[1] == 0:
-        return out, k, v
-    s = np.einsum("bd,btd->bt", x_t @ w_q, k_cache) / np.sqrt(x_t.shape[-1])
-    w = np.exp(s - s.max(-1, keepdims=True))
-    return np.einsum("bt,btd->bd", w / w.sum(-1, keepdims=True), v_cache), k, v
-
-
-def mutating(x_t, w_q, w_k, w_v, k_cache, v_cache):
-    w_q *= 1.0001
-    return attend_with_cache_solution(x_t, w_q, w_k, w_v, k_cache, v_cache)
-
-
-@pytest.mark.parametrize("fn, hint", [(no_scale, "no 1/√d scaling"), (past_only, "only over the old cache"),
-                                      (mutating, "modified")])
+@pytest.mark.parametrize("fn, hint", [(kv_no_scale, "no 1/√d scaling"), (kv_divides_by_d, "divided by d"),
+                                      (kv_attends_past_only, "only over the old cache"), (kv_mutates_w_q, "modified")])
 def test_kv_cache_mistakes_are_named(fn, hint):
     verdict = check_kv_cache_attention(fn)
     assert not verdict.passed
     assert any(hint in r.message for r in verdict.results if not r.passed), str(verdict)
+
+
+def test_kv_cache_shape_error_names_no_scaling_mistake():
+    """At t = 0 every scale gives the right output; a wrong cache must not be blamed on the scale."""
+    verdict = check_kv_cache_attention(kv_cache_not_grown)
+    assert not verdict.passed and "k_cache has shape" in verdict.first_failure.message
+    assert "Likely bug" not in verdict.first_failure.message, verdict.first_failure.message
 
 
 HOSTILE = [lambda *a, **k: None, lambda *a, **k: "text", lambda *a, **k: 1 / 0, lambda *a, **k: np.full(3, np.nan),
@@ -67,9 +59,5 @@ def test_not_a_function():
 
 
 def test_mutating_params_is_reported():
-    def mutate(x, params, num_heads):
-        params["w_q"] += 1
-        return encoder_block_solution(x, params, num_heads)
-
-    verdict = check_encoder_block(mutate)
+    verdict = check_encoder_block(encoder_mutates_params)
     assert not verdict.passed and "modified" in verdict.first_failure.message and "w_q" in verdict.first_failure.message

@@ -94,6 +94,9 @@ def test_filter_logits_equals_hugging_face_warpers(kw):
     ours = decoding.filter_logits(z, **kw)
     assert torch.equal(torch.isinf(ours), torch.isinf(ref))
     np.testing.assert_allclose(ours[~torch.isinf(ours)], ref[~torch.isinf(ref)], rtol=1e-12)
+    mine = decoding.filter_logits_numpy(z.numpy(), **kw)  # numpy, no torch: the top-p drill's browser reference
+    assert isinstance(mine, np.ndarray) and np.array_equal(np.isinf(mine), torch.isinf(ref).numpy())
+    np.testing.assert_allclose(mine[~np.isinf(mine)], ref[~torch.isinf(ref)].numpy(), rtol=1e-12)
 
 
 def test_beam_search_against_brute_force():
@@ -231,6 +234,24 @@ def test_lora_merge_equals_forward_and_gradients_flow_to_a_and_b_only():
     assert layer.A.grad is not None and layer.B.grad is not None and not layer.weight.requires_grad
     np.testing.assert_allclose(layer(x).detach(), x @ layer.merged_weight().T, rtol=1e-12, atol=1e-12)
     assert lora.lora_param_counts(10, 12, 3) == {"full": 120, "lora": 66} and layer.trainable_parameters() == 66
+
+
+def test_lora_forward_and_merge_on_numpy_equal_f_linear():
+    """The numpy path (the LoRA drill's browser reference) equals torch's F.linear in float64."""
+    rng = np.random.default_rng(7)
+    x, W, b = rng.standard_normal((2, 5, 6)), rng.standard_normal((4, 6)), rng.standard_normal(4)
+    A, B, scaling = rng.standard_normal((3, 6)), rng.standard_normal((4, 3)), 16.0 / 3
+    t = torch.tensor
+    ref = F.linear(t(x), t(W), t(b)) + scaling * F.linear(F.linear(t(x), t(A)), t(B))
+    np.testing.assert_allclose(lora._lora_forward(x, W, b, A, B, scaling), ref.numpy(), rtol=1e-12, atol=1e-12)
+    merged = lora.merge_lora(W, A, B, scaling)
+    np.testing.assert_allclose(merged, (t(W) + scaling * t(B) @ t(A)).numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(x @ merged.T + b, ref.numpy(), rtol=1e-12, atol=1e-12)
+    layer = lora.LoRALinear(t(W), t(b), r=3, alpha=16.0)
+    with torch.no_grad():
+        layer.A.copy_(t(A))
+        layer.B.copy_(t(B))
+    np.testing.assert_allclose(layer.merged_weight(), merged, rtol=1e-12, atol=1e-12)
 
 
 def test_best_rank_r_error_is_the_truncated_svd():

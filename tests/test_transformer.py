@@ -85,6 +85,29 @@ def test_decoder_layer_equals_torch_with_masks(norm_first):
                                rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("norm_first", [False, True])
+@pytest.mark.parametrize("act", ["relu", "gelu"])
+@pytest.mark.parametrize("mask_kind", ["none", "causal", "float"])
+def test_numpy_encoder_layer_equals_torch(norm_first, act, mask_kind):
+    """encoder_layer_numpy (the drill checker's browser reference) equals nn.TransformerEncoderLayer in float64."""
+    from mlnotes.transformer.encoder_numpy import encoder_layer_numpy
+
+    ref = torch_layer("encoder", norm_first=norm_first, act=act, seed=4)
+    params = EncoderLayer.from_torch(ref).params
+    p = {k: ({kk: vv.numpy() for kk, vv in v.items()} if isinstance(v, dict) else v.numpy()) for k, v in params.items()}
+    rng = np.random.default_rng(5)
+    x = 3 * rng.standard_normal((3, 6, 16))
+    keep = np.tril(np.ones((6, 6), dtype=bool))
+    additive = rng.standard_normal((6, 6))
+    mask, ref_kw = {"none": (None, {}), "causal": (keep, {"src_mask": torch.tensor(~keep)}),
+                    "float": (additive, {"src_mask": torch.tensor(additive)})}[mask_kind]
+    with torch.no_grad():
+        want = ref(torch.tensor(x), **ref_kw).numpy()
+    got = encoder_layer_numpy(x, p, 4, norm_first=norm_first, mask=mask, act=act)
+    assert got.dtype == np.float64
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
 def test_float32_layers_stay_float32_and_agree():
     ref = torch_layer("encoder", dtype=torch.float32, norm_first=True)
     ours = EncoderLayer.from_torch(ref)

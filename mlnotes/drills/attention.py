@@ -9,8 +9,11 @@ r"""Drills: hand-write softmax, scaled dot-product attention and multi-head atte
    concatenated then ``@ w_o``; mask bool (L, L), True = keep -> (B, L, d).
 
 References: ``torch.softmax``, ``torch.nn.functional.scaled_dot_product_attention`` and
-``torch.nn.MultiheadAttention`` (bias=False), all in float64. On a mismatch the checker replays
-common mistakes and names the one that reproduces your output.
+``torch.nn.MultiheadAttention`` (bias=False), all in float64; in the browser (Pyodide, no torch) the book's
+numpy implementations that tests/test_attention.py proves equal to them: :func:`mlnotes.attention.softmax`,
+:func:`mlnotes.attention.sdpa_numpy` and :class:`mlnotes.attention.MultiHeadAttention` (see
+:func:`mlnotes.drills.core.oracle`). On a mismatch the checker replays common mistakes and names the one that
+reproduces your output.
 
 See chapter: chapters/attention.md
 """
@@ -19,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mlnotes.drills.core import Case, CaseResult, Verdict, call_reader, check
+from mlnotes.drills.core import Case, CaseResult, Verdict, call_reader, check, library_oracle, oracle
 
 RTOL, ATOL = 1e-7, 1e-10
 
@@ -105,12 +108,13 @@ def _torch():
 
 
 def _memo(reference):
-    """Cache a reference by the bytes of its (small) inputs: a reader's second attempt costs no torch call."""
+    """Cache a reference by the oracle and the bytes of its (small) inputs: a reader's second attempt costs no
+    torch call, and switching oracles never reuses the other's values."""
     cache = {}
 
     def cached(**kwargs):
-        key = tuple((k, v.shape, v.dtype.str, v.tobytes()) if isinstance(v, np.ndarray) else (k, v)
-                    for k, v in sorted(kwargs.items()))
+        key = (oracle(),) + tuple((k, v.shape, v.dtype.str, v.tobytes()) if isinstance(v, np.ndarray) else (k, v)
+                                  for k, v in sorted(kwargs.items()))
         if key not in cache:
             cache[key] = reference(**kwargs)
         return cache[key].copy()
@@ -140,8 +144,12 @@ def softmax_cases() -> list:
 
 @_memo
 def _softmax_reference(x):
-    torch = _torch()
-    return torch.softmax(torch.tensor(x, dtype=torch.float64), dim=-1).numpy()
+    if library_oracle():
+        torch = _torch()
+        return torch.softmax(torch.tensor(x, dtype=torch.float64), dim=-1).numpy()
+    from mlnotes.attention.core import softmax
+
+    return softmax(np.asarray(x, dtype=np.float64))
 
 
 def _softmax_hint(kwargs, got, error) -> str:
@@ -171,6 +179,8 @@ def _softmax_hint(kwargs, got, error) -> str:
 def check_softmax(fn) -> Verdict:
     """Check ``fn(x)`` = softmax over the last axis against torch.softmax (float64), stability included.
 
+    Reference: torch.softmax (float64); in the browser (Pyodide) mlnotes.attention.softmax, proven equal in
+    tests/test_attention.py (test_softmax_equals_torch_on_any_axis, test_softmax_large_logits_finite_and_equal_torch).
     See chapter: chapters/attention.md
     """
     return _run(fn, _softmax_reference, softmax_cases(), _softmax_hint, drill="softmax",
@@ -203,10 +213,14 @@ def attention_cases() -> list:
 
 @_memo
 def _attention_reference(q, k, v, mask=None):
-    torch = _torch()
-    t = lambda a: torch.tensor(a, dtype=torch.float64)  # noqa: E731
-    m = None if mask is None else torch.tensor(mask)
-    return torch.nn.functional.scaled_dot_product_attention(t(q), t(k), t(v), attn_mask=m).numpy()
+    if library_oracle():
+        torch = _torch()
+        t = lambda a: torch.tensor(a, dtype=torch.float64)  # noqa: E731
+        m = None if mask is None else torch.tensor(mask)
+        return torch.nn.functional.scaled_dot_product_attention(t(q), t(k), t(v), attn_mask=m).numpy()
+    from mlnotes.attention.core import sdpa_numpy
+
+    return sdpa_numpy(*(np.asarray(a, dtype=np.float64) for a in (q, k, v)), mask=mask)
 
 
 def _attention_variants(q, k, v, mask):
@@ -259,6 +273,8 @@ def _attention_hint(kwargs, got, error) -> str:
 def check_attention(fn) -> Verdict:
     """Check ``fn(q, k, v, mask=None)`` against torch's scaled_dot_product_attention (float64, True = keep).
 
+    Reference: torch.nn.functional.scaled_dot_product_attention (float64); in the browser (Pyodide)
+    mlnotes.attention.sdpa_numpy, proven equal in tests/test_attention.py (test_sdpa_numpy_and_torch_equal_torch_sdpa).
     See chapter: chapters/attention.md
     """
     return _run(fn, _attention_reference, attention_cases(), _attention_hint, drill="scaled dot-product attention",
@@ -291,6 +307,12 @@ def mha_cases() -> list:
 
 @_memo
 def _mha_reference(x, w_q, w_k, w_v, w_o, num_heads, mask=None):
+    if not library_oracle():
+        from mlnotes.attention.multihead import MultiHeadAttention
+
+        mha = MultiHeadAttention(x.shape[-1], num_heads, bias=False)
+        mha.w_q, mha.w_k, mha.w_v, mha.w_o = w_q, w_k, w_v, w_o  # stored for x @ w, as the drill's weights
+        return mha(x, attn_mask=mask, need_weights=False)[0]  # True = keep, as the drill's mask
     torch = _torch()
     d = x.shape[-1]
     mha = torch.nn.MultiheadAttention(d, num_heads, bias=False, batch_first=True, dtype=torch.float64)
@@ -343,6 +365,9 @@ def _mha_hint(kwargs, got, error) -> str:
 def check_multi_head_attention(fn) -> Verdict:
     """Check ``fn(x, w_q, w_k, w_v, w_o, num_heads, mask=None)`` against nn.MultiheadAttention (bias=False, float64).
 
+    Reference: torch.nn.MultiheadAttention (bias=False, float64); in the browser (Pyodide)
+    mlnotes.attention.MultiHeadAttention (bias=False), proven equal in tests/test_attention.py
+    (test_mha_is_causal_and_no_bias_and_need_weights_false, test_mha_equals_torch).
     See chapter: chapters/attention.md
     """
     return _run(fn, _mha_reference, mha_cases(), _mha_hint, drill="multi-head attention",

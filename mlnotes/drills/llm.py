@@ -7,9 +7,14 @@ r"""Drills: hand-write BPE merges, a top-p filter and a LoRA linear layer (手�
    has two symbols left.
 2. ``top_p(probs, p)``: probs (B, V), each row a distribution. Keep, per row, the most likely tokens until their
    total reaches $p$ (the token that crosses $p$ is kept), zero the rest, renormalise. Reference: Hugging Face's
-   ``TopPLogitsWarper`` rule (as :func:`mlnotes.llm.decoding.filter_logits`), float64.
+   ``TopPLogitsWarper`` rule (as :func:`mlnotes.llm.decoding.filter_logits`), float64; in the browser (no torch)
+   :func:`mlnotes.llm.decoding.filter_logits_numpy`, tested equal to the same warper.
 3. ``lora(x, W, b, A, B, alpha)``: return ``(x Wᵀ + b + (α/r)·(x Aᵀ) Bᵀ, W + (α/r)·B A)`` with r = A.shape[0];
-   x (..., d_in), W (d_out, d_in), A (r, d_in), B (d_out, r). Reference: torch's ``F.linear`` in float64.
+   x (..., d_in), W (d_out, d_in), A (r, d_in), B (d_out, r). Reference: torch's ``F.linear`` in float64; in the
+   browser the book's LoRA on numpy arrays (``mlnotes.llm.lora._lora_forward`` and ``merge_lora``), tested equal.
+
+The BPE reference needs no library. The reference in use is chosen by :func:`mlnotes.drills.core.oracle`; both
+give the same verdicts.
 
 See chapter: chapters/llm.md
 """
@@ -22,7 +27,7 @@ from collections import Counter
 import numpy as np
 
 from mlnotes.drills.attention import _matches
-from mlnotes.drills.core import Case, CaseResult, Verdict, call_reader
+from mlnotes.drills.core import Case, CaseResult, Verdict, call_reader, library_oracle
 from mlnotes.drills.transformer import _run_cases
 from mlnotes.llm.bpe import _merge_word
 
@@ -139,6 +144,8 @@ _BPE_MISTAKES = (
 def check_bpe_merges(fn) -> Verdict:
     """Check ``fn(word_counts, num_merges)`` -> list of (left, right) merges against a slow reference.
 
+    Reference: a slow pure-Python replay with mlnotes.llm.bpe's merge step (no torch: the same in the browser),
+    checked against Hugging Face's tokenizers in tests/test_drills_llm.py (where no ties occur).
     See chapter: chapters/llm.md
     """
     drill = "BPE merges"
@@ -199,6 +206,13 @@ def top_p_cases() -> list:
 
 
 def _top_p_reference(probs, p):
+    if not library_oracle():
+        from mlnotes.attention.core import softmax
+        from mlnotes.llm.decoding import filter_logits_numpy
+
+        with np.errstate(divide="ignore"):
+            z = np.log(probs)
+        return softmax(filter_logits_numpy(z, top_p=p))
     import torch
 
     from mlnotes.llm.decoding import filter_logits
@@ -229,6 +243,9 @@ def _top_p_hint(kwargs, got) -> str:
 def check_top_p(fn) -> Verdict:
     """Check ``fn(probs, p)`` -> renormalised top-p probabilities against Hugging Face's rule (float64).
 
+    Reference: torch.softmax of mlnotes.llm.decoding.filter_logits (= transformers' TopPLogitsWarper, float64);
+    in the browser (Pyodide) mlnotes.attention.softmax of mlnotes.llm.decoding.filter_logits_numpy, proven equal
+    in tests/test_llm.py (test_filter_logits_equals_hugging_face_warpers) and tests/test_attention.py.
     See chapter: chapters/llm.md
     """
     return _run_cases(fn, top_p_cases(), _top_p_reference, _top_p_hint, "top-p filter", ("filtered probs",))
@@ -253,6 +270,11 @@ def lora_cases() -> list:
 
 
 def _lora_reference(x, W, b, A, B, alpha):
+    if not library_oracle():
+        from mlnotes.llm.lora import _lora_forward, merge_lora
+
+        scale = alpha / A.shape[0]
+        return _lora_forward(x, W, b, A, B, scale), merge_lora(W, A, B, scale)
     import torch
     import torch.nn.functional as F
 
@@ -279,6 +301,8 @@ def _lora_hint(kwargs, got) -> str:
 def check_lora_linear(fn) -> Verdict:
     """Check ``fn(x, W, b, A, B, alpha)`` -> (output, merged weight) against torch's F.linear (float64).
 
+    Reference: torch.nn.functional.linear (float64); in the browser (Pyodide) mlnotes.llm.lora._lora_forward and
+    merge_lora on numpy arrays, proven equal in tests/test_llm.py (test_lora_forward_and_merge_on_numpy_equal_f_linear).
     See chapter: chapters/llm.md
     """
     return _run_cases(fn, lora_cases(), _lora_reference, _lora_hint, "LoRA linear layer",

@@ -5,12 +5,16 @@ r"""Drills: hand-write a Transformer encoder block (手写 Transformer encoder) 
    \operatorname{ReLU}(W_1^\top x + b_1) + b_2)$ with weights used as ``x @ w`` (``params``: ``w_q, w_k, w_v,
    w_o`` (d, d), ``b_q, b_k, b_v, b_o`` (d,), ``w_1`` (d, d_ff), ``b_1``, ``w_2`` (d_ff, d), ``b_2``,
    ``ln1_g, ln1_b, ln2_g, ln2_b`` (d,)); LayerNorm with the biased variance and eps = 1e-5. Reference:
-   ``torch.nn.TransformerEncoderLayer(dropout=0, batch_first=True)`` given the same weights, float64.
+   ``torch.nn.TransformerEncoderLayer(dropout=0, batch_first=True)`` given the same weights, float64; in the
+   browser (no torch) :func:`mlnotes.transformer.encoder_numpy.encoder_layer_numpy`, proven equal to it.
 2. ``attend_with_cache(x_t, w_q, w_k, w_v, k_cache, v_cache)``: one decoding step of single-head causal
    self-attention. x_t (B, d) is the newest token, the caches (B, t, d) hold the keys and values of the t
    tokens before it (t = 0 at the first step). Return (output (B, d), k_cache (B, t + 1, d),
    v_cache (B, t + 1, d)). The checker feeds your caches back in, token by token, and compares every output
-   with full causal attention (torch SDPA, ``is_causal=True``) over the whole sequence.
+   with full causal attention (torch SDPA, ``is_causal=True``) over the whole sequence; in the browser
+   :func:`mlnotes.attention.sdpa_numpy` with ``is_causal=True``, proven equal to it.
+
+The reference in use is chosen by :func:`mlnotes.drills.core.oracle`; both give the same verdicts.
 
 See chapter: chapters/transformer.md
 """
@@ -22,7 +26,8 @@ import copy
 import numpy as np
 
 from mlnotes.drills.attention import _matches
-from mlnotes.drills.core import Case, CaseResult, Verdict, call_reader, check_outputs, mutated_inputs
+from mlnotes.drills.core import (Case, CaseResult, Verdict, call_reader, check_outputs, library_oracle,
+                                 mutated_inputs)
 
 RTOL, ATOL = 1e-7, 1e-10
 
@@ -92,6 +97,14 @@ def encoder_block_cases() -> list:
 
 
 def _encoder_reference(x, params, num_heads):
+    if not library_oracle():
+        from mlnotes.transformer.encoder_numpy import encoder_layer_numpy
+
+        P = params  # the drill's x @ w weights, in nn.Linear's (out, in) layout as the book's layers store them
+        p = {"attn": {f"w{n}": P[f"w_{n}"].T for n in "qkvo"} | {f"b{n}": P[f"b_{n}"] for n in "qkvo"},
+             "ffn": {"w1": P["w_1"].T, "b1": P["b_1"], "w2": P["w_2"].T, "b2": P["b_2"]},
+             "ln1_w": P["ln1_g"], "ln1_b": P["ln1_b"], "ln2_w": P["ln2_g"], "ln2_b": P["ln2_b"]}
+        return encoder_layer_numpy(x, p, num_heads)  # post-LN, ReLU, eps = 1e-5
     import torch
 
     p = {k: torch.tensor(v) for k, v in params.items()}
@@ -207,6 +220,9 @@ def _run_cases(fn, cases, reference, hint, drill, output_names) -> Verdict:
 def check_encoder_block(fn) -> Verdict:
     """Check ``fn(x, params, num_heads)`` against torch.nn.TransformerEncoderLayer (post-LN, ReLU, float64).
 
+    Reference: torch.nn.TransformerEncoderLayer (dropout=0, float64); in the browser (Pyodide)
+    mlnotes.transformer.encoder_numpy.encoder_layer_numpy, proven equal in tests/test_transformer.py
+    (test_numpy_encoder_layer_equals_torch).
     See chapter: chapters/transformer.md
     """
     return _run_cases(fn, encoder_block_cases(), _encoder_reference, _encoder_hint, "Transformer encoder block",
@@ -228,7 +244,13 @@ def kv_cache_cases() -> list:
 
 
 def _kv_reference(x, w_q, w_k, w_v):
-    """Full causal self-attention outputs (B, T, d) and K, V (B, T, d), torch SDPA in float64."""
+    """Full causal self-attention outputs (B, T, d) and K, V (B, T, d): torch SDPA in float64, or in the browser
+    mlnotes.attention.sdpa_numpy."""
+    if not library_oracle():
+        from mlnotes.attention.core import sdpa_numpy
+
+        q, k, v = x @ w_q, x @ w_k, x @ w_v
+        return sdpa_numpy(q, k, v, is_causal=True), k, v
     import torch
 
     t = lambda a: torch.tensor(a)  # noqa: E731
@@ -257,7 +279,12 @@ def _kv_variants(x, w_q, w_k, w_v, t):
 
 def check_kv_cache_attention(fn) -> Verdict:
     """Check ``fn(x_t, w_q, w_k, w_v, k_cache, v_cache) -> (out, k_cache, v_cache)`` step by step against
-    full causal attention (torch SDPA, is_causal=True, float64). See chapter: chapters/transformer.md
+    full causal attention (torch SDPA, is_causal=True, float64).
+
+    Reference: torch.nn.functional.scaled_dot_product_attention (is_causal=True, float64); in the browser (Pyodide)
+    mlnotes.attention.sdpa_numpy(is_causal=True), proven equal in tests/test_attention.py
+    (test_is_causal_equals_torch_and_causal_mask, test_sdpa_numpy_and_torch_equal_torch_sdpa).
+    See chapter: chapters/transformer.md
     """
     drill = "causal attention with a KV cache"
     if not callable(fn):
@@ -291,7 +318,7 @@ def _kv_case(fn, case) -> CaseResult:
         msg, a, r = check_outputs(got, expected, ("output", "k_cache", "v_cache"), rtol=RTOL, atol=ATOL)
         if msg is not None:
             hint = ""
-            if isinstance(got, tuple) and len(got) == 3:
+            if isinstance(got, tuple) and len(got) == 3 and not _matches(got[0], expected[0]):  # the output is wrong
                 hint = next((h for h, want in _kv_variants(x, w_q, w_k, w_v, t) if _matches(got[0], want)), "")
             return CaseResult(case.name, False, f"{msg} {where}" + (f" Likely bug: {hint}" if hint else ""))
         worst_abs, worst_rel = max(worst_abs, a), max(worst_rel, r)

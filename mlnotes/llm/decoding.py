@@ -13,7 +13,8 @@ A model gives next-token log-probabilities $\log p(x_t \mid x_{<t})$; a sequence
   $\ge p$ (the token that crosses $p$ is kept), renormalise.
 
 Filters follow Hugging Face's ``TemperatureLogitsWarper``, ``TopKLogitsWarper`` and ``TopPLogitsWarper`` (tested
-equal), applied in that order: removed tokens get logit $-\infty$.
+equal), applied in that order: removed tokens get logit $-\infty$. :func:`filter_logits_numpy` is the same
+filter on numpy arrays (no torch; tested equal to the warpers too).
 
 A *model* here is any function ``logits_fn(ids) -> logits``: ids (B, t) int64 -> (B, V) next-token logits.
 
@@ -59,6 +60,42 @@ def _top_p(torch, z, p):
     drop_sorted = mass_before >= p  # already reached p without this token
     drop = torch.zeros_like(drop_sorted).scatter(-1, order, drop_sorted)  # back to vocabulary order
     return z.masked_fill(drop, float("-inf"))
+
+
+def filter_logits_numpy(logits, temperature=1.0, top_k=None, top_p=None) -> np.ndarray:
+    """:func:`filter_logits` on a numpy array (no torch): logits (..., V) -> (..., V), -inf where removed, same dtype.
+
+    The same rules; among tokens of exactly equal probability the order is numpy's stable sort (torch's sort
+    may order ties differently, which matters only for a tie at the cut-off). What the top-p drill compares
+    with in the browser. See chapter: chapters/llm.md
+    """
+    z = np.asarray(logits)
+    if z.dtype.kind != "f" or z.ndim == 0:
+        raise TypeError("logits must be a floating array of shape (..., V)")
+    temperature = check_real("temperature", temperature, low=0.0, low_open=True)
+    z = z / temperature
+    if top_k is not None:
+        k = check_int("top_k", top_k, low=1)
+        kth = np.sort(z, axis=-1)[..., [-min(k, z.shape[-1])]]  # (..., 1): the k-th largest
+        z = np.where(z < kth, -np.inf, z)  # ties with the k-th are kept
+    if top_p is not None:
+        p = check_real("top_p", top_p, low=0.0, high=1.0, low_open=True)
+        z = _top_p_numpy(z, p)
+    return z
+
+
+def _top_p_numpy(z, p):
+    """:func:`_top_p` in numpy: keep the most probable tokens until their total reaches p (crossing token kept)."""
+    from mlnotes.attention.core import softmax
+
+    probs = softmax(z)  # (..., V)
+    order = np.argsort(-probs, axis=-1, kind="stable")  # most probable first
+    sorted_p = np.take_along_axis(probs, order, axis=-1)
+    mass_before = np.cumsum(sorted_p, axis=-1) - sorted_p  # probability of the tokens ranked above
+    drop_sorted = mass_before >= p  # already reached p without this token
+    drop = np.zeros_like(drop_sorted)
+    np.put_along_axis(drop, order, drop_sorted, axis=-1)  # back to vocabulary order
+    return np.where(drop, -np.inf, z)
 
 
 def greedy(logits_fn, prompt, steps):

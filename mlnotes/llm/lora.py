@@ -5,6 +5,8 @@ $$h = xW^\top + b + \frac{\alpha}{r}\, x A^\top B^\top,\qquad A \in \mathbb R^{r
 with $A$ random (Kaiming-uniform, as ``nn.Linear``) and $B = 0$, so training starts exactly at the pretrained
 model. Trainable parameters: $r(d_{in} + d_{out})$ instead of $d_{in}d_{out}$. After training the update can be
 **merged**: $W' = W + \frac{\alpha}{r}BA$ gives the same outputs with no extra cost at inference.
+The forward pass and the merge are written once for numpy arrays and torch tensors alike (tested equal to
+``F.linear`` in float64).
 
 The best rank-$r$ approximation of an update $\Delta W$ (in Frobenius norm) is its truncated SVD (Eckart–Young):
 its relative error is $\sqrt{\sum_{i>r}\sigma_i^2 / \sum_i\sigma_i^2}$ — the floor any LoRA of rank $r$ can reach.
@@ -47,7 +49,7 @@ class LoRALinear:
 
     def merged_weight(self):
         """W + (α/r)·B A: one matrix giving the same outputs (no extra matmul at inference)."""
-        return self.weight + self.scaling * (self.B @ self.A).detach()
+        return merge_lora(self.weight, self.A, self.B, self.scaling).detach()
 
     def trainable_parameters(self) -> int:
         return self.A.numel() + self.B.numel()
@@ -59,6 +61,14 @@ def _lora_forward(x, weight, bias, A, B, scaling):
     if bias is not None:
         h = h + bias
     return h + scaling * (x @ A.T) @ B.T  # (..., r) then (..., d_out)
+
+
+def merge_lora(weight, A, B, scaling):
+    """W + scaling·B A: the merged (d_out, d_in) weight, for numpy arrays or torch tensors.
+
+    See chapter: chapters/llm.md
+    """
+    return weight + scaling * (B @ A)  # (d_out, r) @ (r, d_in)
 
 
 def lora_param_counts(d_in, d_out, r) -> dict:
