@@ -6,6 +6,12 @@ import pytest
 
 from mlnotes.drills.cnn import (check_conv2d_loops, check_conv_output_size, check_nms, conv2d_loops_solution,
                                 conv_output_size_solution, nms_solution)
+from tests.drill_answers.cnn import (conv2d_bias_per_input_channel, conv2d_flipped_kernel, conv2d_ignores_stride,
+                                     conv2d_no_bias, conv2d_pads_in_place, greedy_nms, nms_ignores_scores,
+                                     nms_mutates_scores, nms_pixel_inclusive_area, nms_returns_boxes,
+                                     nms_sorted_indices, nms_suppresses_at_equal_iou, size_ignores_dilation,
+                                     size_missing_plus_one, size_padding_once, size_returns_a_shape, size_rounds_up,
+                                     size_true_division)
 
 
 def failed(verdict):
@@ -21,14 +27,8 @@ def test_solutions_pass():
 
 # -- output size ---------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("fn, hint", [
-    (lambda size, kernel_size, stride, padding, dilation: (size + 2 * padding - kernel_size) // stride + 1,
-     "dilation is ignored"),
-    (lambda size, kernel_size, stride, padding, dilation: (size + 2 * padding - dilation * (kernel_size - 1) - 1)
-     // stride, "the + 1 is missing"),
-    (lambda size, kernel_size, stride, padding, dilation: (size + padding - dilation * (kernel_size - 1) - 1)
-     // stride + 1, "both sides"),
-    (lambda size, kernel_size, stride, padding, dilation: -((-(size + 2 * padding - dilation * (kernel_size - 1) - 1))
-                                                            // stride) + 1, "you round up"),
+    (size_ignores_dilation, "dilation is ignored"), (size_missing_plus_one, "the + 1 is missing"),
+    (size_padding_once, "both sides"), (size_rounds_up, "you round up"),
 ])
 def test_output_size_mistakes_are_named(fn, hint):
     verdict = check_conv_output_size(fn)
@@ -37,66 +37,61 @@ def test_output_size_mistakes_are_named(fn, hint):
 
 
 def test_output_size_float_result_is_explained():
-    verdict = check_conv_output_size(lambda size, kernel_size, stride, padding, dilation:
-                                     (size + 2 * padding - dilation * (kernel_size - 1) - 1) / stride + 1)
-    assert "use // (floor division)" in verdict.message
+    assert "use // (floor division)" in check_conv_output_size(size_true_division).message
+
+
+def test_output_size_tuple_result_is_refused():
+    assert "should return an int, got tuple" in check_conv_output_size(size_returns_a_shape).message
 
 
 # -- NMS -----------------------------------------------------------------------------------------------------
-def greedy(boxes, scores, t, *, ge=False, by_score=True, plus_one=False, sort_out=False):
-    b = np.asarray(boxes, dtype=float)
-    e = 1.0 if plus_one else 0.0
-    area = (b[:, 2] - b[:, 0] + e) * (b[:, 3] - b[:, 1] + e)
-    order = list(np.argsort(-np.asarray(scores), kind="stable")) if by_score else list(range(len(b)))
-    keep = []
-    while order:
-        i = order.pop(0)
-        keep.append(int(i))
-        rest = []
-        for j in order:
-            iw = max(0.0, min(b[i, 2], b[j, 2]) - max(b[i, 0], b[j, 0]) + e)
-            ih = max(0.0, min(b[i, 3], b[j, 3]) - max(b[i, 1], b[j, 1]) + e)
-            iou = iw * ih / (area[i] + area[j] - iw * ih)
-            if (iou < t) if ge else (iou <= t):
-                rest.append(j)
-        order = rest
-    return sorted(keep) if sort_out else keep
-
-
-@pytest.mark.parametrize("kw, hint", [(dict(ge=True), "IoU ≥ threshold"), (dict(by_score=False), "order of score"),
-                                      (dict(plus_one=True), "pixel-inclusive"), (dict(sort_out=True), "sorted by index")])
-def test_nms_mistakes_are_named(kw, hint):
-    verdict = check_nms(lambda boxes, scores, iou_threshold: greedy(boxes, scores, iou_threshold, **kw))
+@pytest.mark.parametrize("fn, hint", [(nms_suppresses_at_equal_iou, "IoU ≥ threshold"),
+                                      (nms_ignores_scores, "order of score"),
+                                      (nms_pixel_inclusive_area, "pixel-inclusive"),
+                                      (nms_sorted_indices, "sorted by index")])
+def test_nms_mistakes_are_named(fn, hint):
+    verdict = check_nms(fn)
     assert not verdict.passed
     assert any(hint in m for m in failed(verdict).values()), failed(verdict)
 
 
 def test_nms_plain_python_list_answer_is_accepted():
-    assert check_nms(lambda boxes, scores, iou_threshold: greedy(boxes, scores, iou_threshold)).passed
+    assert check_nms(greedy_nms).passed
 
 
-def test_nms_mutating_the_inputs_is_reported():
-    def mutating(boxes, scores, iou_threshold):
-        keep = nms_solution(boxes, scores, iou_threshold)
-        scores[:] = 0
-        return keep
+def test_nms_mutating_the_inputs_is_reported_without_a_value_hint():
+    verdict = check_nms(nms_mutates_scores)
+    assert "modified boxes or scores in place" in verdict.message
+    assert "Likely bug" not in str(verdict)  # the indices are right: no value mistake to name
 
-    assert "modified boxes or scores in place" in check_nms(mutating).message
+
+def test_nms_returning_boxes_is_refused():
+    assert "1-D list/array of integer indices" in check_nms(nms_returns_boxes).message
 
 
 # -- conv2d by loops -------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("fn, hint", [
-    (lambda x, weight, bias, stride, padding: conv2d_loops_solution(x, weight[:, :, ::-1, ::-1], bias, stride, padding),
-     "kernel is flipped"),
-    (lambda x, weight, bias, stride, padding: conv2d_loops_solution(x, weight, 0 * bias, stride, padding),
-     "bias is missing"),
-    (lambda x, weight, bias, stride, padding: conv2d_loops_solution(x, weight, x.shape[1] * bias, stride, padding),
-     "added once per input channel"),
+    (conv2d_flipped_kernel, "kernel is flipped"), (conv2d_no_bias, "bias is missing"),
+    (conv2d_bias_per_input_channel, "added once per input channel"),
 ])
 def test_conv2d_mistakes_are_named(fn, hint):
     verdict = check_conv2d_loops(fn)
     assert not verdict.passed
     assert any(hint in m for m in failed(verdict).values()), failed(verdict)
+
+
+def test_conv2d_ignoring_the_stride_gets_a_shape_message():
+    assert "has shape" in every_message(check_conv2d_loops(conv2d_ignores_stride))
+
+
+def test_conv2d_modifying_x_is_reported_without_a_value_hint():
+    verdict = check_conv2d_loops(conv2d_pads_in_place)
+    assert "modified its input(s) x in place" in verdict.message
+    assert "Likely bug" not in every_message(verdict)  # the output is right: no value mistake to name
+
+
+def every_message(verdict):
+    return "\n".join(r.message for r in verdict.results)
 
 
 # -- hostile code ---------------------------------------------------------------------------------------------

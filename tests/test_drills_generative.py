@@ -1,14 +1,24 @@
 """The reparameterization and DDPM forward-process drills: solutions pass, typical mistakes are named, hostile code
 never crashes the checker."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 import torch
 
 from mlnotes import generative as gen
+from mlnotes.drills import generative as drill
 from mlnotes.drills.core import Verdict
 from mlnotes.drills.generative import (check_q_sample, check_reparameterize, q_sample_solution,
                                        reparameterize_solution)
+from tests.drill_answers.generative import (BROWSER_ANSWERS, detached, doubles_eps_in_place, eps_missing,
+                                            exponent_sign_flipped, fresh_noise, logvar_as_sigma, mu_and_sigma_swapped,
+                                            q_alpha_bar_per_row_2d, q_alpha_not_cumulative, q_clamps_betas_in_place,
+                                            q_no_square_roots, q_one_step_early, q_one_step_late, q_returns_float32,
+                                            q_unclamped_index_t, returns_a_list, returns_float64,
+                                            sigma_from_first_element, sqrt_of_logvar, variance_not_std)
 
 
 def test_solutions_pass():
@@ -29,21 +39,31 @@ def test_library_functions_pass():
 # -- reparameterization ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("fn,needle", [
-    (lambda mu, lv, e: mu + lv.exp() * e, "exp(0.5 * logvar)"),
-    (lambda mu, lv, e: mu + lv * e, "logvar was used as if it were σ"),
-    (lambda mu, lv, e: mu + (-0.5 * lv).exp() * e, "sign of the exponent"),
-    (lambda mu, lv, e: mu + (0.5 * lv).exp(), "eps is missing"),
-    (lambda mu, lv, e: mu + (0.5 * lv).exp() * torch.randn_like(e), "drew your own noise"),
-    (lambda mu, lv, e: (mu + (0.5 * lv).exp() * e).detach(), "no gradient reaches mu and logvar"),
+    (variance_not_std, "exp(0.5 * logvar)"),
+    (logvar_as_sigma, "logvar was used as if it were σ"),
+    (exponent_sign_flipped, "sign of the exponent"),
+    (eps_missing, "eps is missing"),
+    (mu_and_sigma_swapped, "μ and σ are swapped"),
+    (sqrt_of_logvar, "σ = √logvar"),
+    (fresh_noise, "drew your own noise"),
+    (detached, "no gradient reaches mu and logvar"),
     (lambda mu, lv, e: torch.as_tensor((mu + (0.5 * lv).exp() * e).detach().numpy()), "no gradient"),
     (lambda mu, lv, e: (mu + (0.5 * lv).exp() * e).detach().numpy(), "should return a torch tensor"),
-    (lambda mu, lv, e: (mu + (0.5 * lv).exp() * e).double(), "keep the input dtype"),
+    (returns_a_list, "should return a torch tensor"),
+    (returns_float64, "keep the input dtype"),
     (lambda mu, lv, e: mu.detach() + (0.5 * lv).exp() * e, "∂L/∂mu is missing"),
+    (sigma_from_first_element, "the values are right but the gradient is not"),
+    (doubles_eps_in_place, "modified its inputs in place; return a new tensor"),
 ])
 def test_reparameterize_mistakes_are_named(fn, needle):
     verdict = check_reparameterize(fn)
     assert not verdict.passed
-    assert needle in verdict.message, verdict.message
+    assert needle in every_message(verdict), every_message(verdict)
+
+
+def every_message(verdict):
+    """The explanation of every failed case (str(verdict) explains only the first)."""
+    return "\n".join(r.message for r in verdict.results if not r.passed)
 
 
 def test_reparameterize_wrong_gradient_with_right_values():
@@ -64,13 +84,8 @@ def _raise(*_):
     raise ZeroDivisionError("oops")
 
 
-def _mutate(mu, lv, e):
-    e.mul_(2)
-    return mu + (0.5 * lv).exp() * e / 2
-
-
 @pytest.mark.parametrize("fn", [_raise, lambda *a: None, lambda *a: "z", lambda mu, lv, e: mu[:1],
-                                lambda mu, lv, e: mu * float("nan"), _mutate, lambda *a: [1.0, 2.0],
+                                lambda mu, lv, e: mu * float("nan"), doubles_eps_in_place, lambda *a: [1.0, 2.0],
                                 lambda *a: (_ for _ in ()).throw(SystemExit())])
 def test_reparameterize_hostile_code_gives_a_verdict(fn):
     verdict = check_reparameterize(fn)
@@ -85,20 +100,11 @@ def test_not_a_function():
 
 # -- DDPM forward process -----------------------------------------------------------------------------------
 
-def _q(cumprod=True, shift=0, root=True):
-    def fn(x0, t, noise, betas):
-        alpha = 1 - betas
-        a_all = torch.cumprod(alpha, 0) if cumprod else alpha
-        a = a_all[(t - 1 + shift).clamp(0, len(betas) - 1)].reshape(-1, *([1] * (x0.dim() - 1)))
-        return a.sqrt() * x0 + (1 - a).sqrt() * noise if root else a * x0 + (1 - a) * noise
-    return fn
-
-
 @pytest.mark.parametrize("fn,needle", [
-    (_q(cumprod=False), "cumulative product"),
-    (_q(shift=1), "not [t]"),
-    (_q(shift=-1), "one step too few"),
-    (_q(root=False), "square roots are missing"),
+    (q_alpha_not_cumulative, "cumulative product. Use torch.cumprod."),
+    (q_one_step_late, "not [t]"),
+    (q_one_step_early, "one step too few"),
+    (q_no_square_roots, "square roots are missing"),
 ])
 def test_q_sample_mistakes_are_named(fn, needle):
     verdict = check_q_sample(fn)
@@ -107,33 +113,19 @@ def test_q_sample_mistakes_are_named(fn, needle):
 
 
 def test_q_sample_unclamped_off_by_one_raises_at_t_equal_T():
-    def fn(x0, t, noise, betas):
-        a = torch.cumprod(1 - betas, 0)[t].reshape(-1, *([1] * (x0.dim() - 1)))  # IndexError at t = T
-        return a.sqrt() * x0 + (1 - a).sqrt() * noise
-
-    verdict = check_q_sample(fn)
+    verdict = check_q_sample(q_unclamped_index_t)
     failed = {r.name: r.message for r in verdict.results if not r.passed}
     assert any("IndexError" in m for m in failed.values()), failed
 
 
 def test_q_sample_broadcasting_bug_on_images():
-    def fn(x0, t, noise, betas):  # ᾱ reshaped to (B, 1): fine for points, wrong for images
-        a = torch.cumprod(1 - betas, 0)[t - 1].reshape(-1, 1)
-        return a.sqrt() * x0 + (1 - a).sqrt() * noise
-
-    verdict = check_q_sample(fn)
+    verdict = check_q_sample(q_alpha_bar_per_row_2d)  # ᾱ reshaped to (B, 1): fine for points, wrong for images
     failed = [r.name for r in verdict.results if not r.passed]
     assert failed == ["images (B, C, H, W) = (2, 3, 4, 4): one ᾱ per image"], failed
 
 
-def _q_mutate(x0, t, noise, betas):
-    betas.clamp_(max=0.05)
-    return q_sample_solution(x0, t, noise, betas)
-
-
 @pytest.mark.parametrize("fn", [_raise, lambda *a: None, lambda x0, *a: x0[:1], lambda x0, *a: x0 * np.nan,
-                                _q_mutate, lambda x0, t, n, b: q_sample_solution(x0, t, n, b).float(),
-                                lambda x0, t, n, b: [0.0]])
+                                q_clamps_betas_in_place, q_returns_float32, lambda x0, t, n, b: [0.0]])
 def test_q_sample_hostile_code_gives_a_verdict(fn):
     verdict = check_q_sample(fn)
     assert isinstance(verdict, Verdict) and not verdict.passed
@@ -143,3 +135,94 @@ def test_q_sample_hostile_code_gives_a_verdict(fn):
 def test_q_sample_accepts_numpy_results():
     verdict = check_q_sample(lambda x0, t, n, b: q_sample_solution(x0, t, n, b).numpy())
     assert verdict.passed, str(verdict)
+
+
+# -- the browser's checkers (no torch: numpy arrays in, gradients by finite differences) ----------------------
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Check as the reader's browser does (MLNOTES_DRILL_ORACLE=mlnotes); the solutions are numpy there."""
+    monkeypatch.setenv("MLNOTES_DRILL_ORACLE", "mlnotes")
+    return BROWSER_ANSWERS["__solution__"]
+
+
+def test_browser_cases_are_numpy_with_the_same_values(monkeypatch):
+    library = [tuple(c) for c in drill.reparameterize_cases()], drill.q_sample_cases()
+    monkeypatch.setenv("MLNOTES_DRILL_ORACLE", "mlnotes")
+    web = [tuple(c) for c in drill.reparameterize_cases()], drill.q_sample_cases()
+    for lib_cases, web_cases in zip(library, web):
+        assert [c[0] for c in lib_cases] == [c[0] for c in web_cases]
+        for lib_case, web_case in zip(lib_cases, web_cases):
+            for tensor, array in zip(lib_case[1:], web_case[1:]):
+                assert isinstance(array, np.ndarray) and isinstance(tensor, torch.Tensor)
+                np.testing.assert_array_equal(tensor.numpy(), array)
+                assert str(tensor.dtype) == f"torch.{array.dtype}"
+    assert {c[1].dtype for c in web[0]} == {np.dtype(np.float64), np.dtype(np.float32)}
+    assert all(c[2].dtype == np.int64 for c in web[1])
+
+
+def test_browser_solutions_pass(browser):
+    assert check_reparameterize(browser["reparameterize"]).passed
+    assert check_q_sample(browser["q_sample"]).passed
+
+
+@pytest.mark.parametrize("fn", [
+    lambda mu, lv, e: mu + np.exp(0.5 * lv) * e,
+    lambda mu, lv, e: e * np.sqrt(np.exp(lv)) + mu,
+    lambda mu, lv, e: (mu.astype(np.float64) + np.exp(lv.astype(np.float64) / 2) * e).astype(mu.dtype),
+])
+def test_browser_finite_differences_accept_correct_numpy(browser, fn):
+    verdict = check_reparameterize(fn)
+    assert verdict.passed, str(verdict)
+
+
+def _right_values_wrong_slope():
+    """Right z at the checked point, but z moves with logvar at twice the true rate (σε instead of ½σε)."""
+    first = {}
+
+    def fn(mu, lv, e):
+        lv0 = first.setdefault(e.tobytes(), lv.copy())
+        return mu + np.exp(0.5 * lv0 + (lv - lv0)) * e
+
+    return fn
+
+
+@pytest.mark.parametrize("fn,needle", [
+    ("variance_not_std", "Likely bug: σ = exp(log σ²) is the variance"),
+    ("fresh_noise", "drew your own noise"),
+    ("detached", "does not move when mu and logvar move"),
+    ("sigma_from_first_element", "the values are right but the gradient is not (measured by central finite"),
+    ("returns_a_list", "should return a numpy array"),
+    ("returns_float64", "keep the input dtype"),
+    ("doubles_eps_in_place", "return a new array"),
+    (_right_values_wrong_slope, "∂L/∂logvar is wrong"),
+])
+def test_browser_reparameterize_mistakes_are_named(browser, fn, needle):
+    if isinstance(fn, str):
+        fn = next(f for f in BROWSER_ANSWERS["reparameterize"] if f.__name__ == fn)
+    else:
+        fn = fn()
+    verdict = check_reparameterize(fn)
+    assert not verdict.passed
+    assert needle in every_message(verdict), every_message(verdict)
+
+
+def test_browser_wrong_slope_fails_wherever_the_slope_matters(browser):
+    verdict = check_reparameterize(_right_values_wrong_slope())
+    assert [r.name for r in verdict.results if r.passed] == ["eps = 0: z = μ"], str(verdict)
+
+
+def test_browser_q_sample_hint_names_numpy(browser):
+    verdict = check_q_sample(q_alpha_not_cumulative)
+    assert "cumulative product. Use np.cumprod." in verdict.message, verdict.message
+
+
+def test_browser_never_imports_torch():
+    code = ("import sys, os; os.environ['MLNOTES_DRILL_ORACLE'] = 'mlnotes'\n"
+            "import numpy as np\n"
+            "from mlnotes.drills.generative import check_q_sample, check_reparameterize\n"
+            "assert check_reparameterize(lambda mu, lv, e: mu + np.exp(0.5 * lv) * e).passed\n"
+            "assert not check_q_sample(lambda *a: None).passed\n"
+            "print('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

@@ -103,6 +103,7 @@ def test_solution_cells_are_not_drill_cells():
 
 def test_browser_note_of_a_module():
     assert browser_note("mlnotes.drills.attention") == ""
+    assert "numpy" in browser_note("mlnotes.drills.generative")
     assert browser_note("mlnotes.no_such_module") == ""
 
 

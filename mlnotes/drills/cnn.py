@@ -1,12 +1,17 @@
 r"""Drills: the conv output size, NMS (手撕NMS) and conv2d forward by loops.
 
 1. ``conv_output_size(size, kernel_size, stride, padding, dilation)`` → int:
-   $\lfloor (n + 2p - d(k-1) - 1)/s \rfloor + 1$. Reference: the shape of ``torch.nn.functional.conv1d``'s output.
+   $\lfloor (n + 2p - d(k-1) - 1)/s \rfloor + 1$. Reference: the shape of ``torch.nn.functional.conv1d``'s output;
+   in the browser (Pyodide) :func:`mlnotes.cnn.conv_output_size`, proven equal in
+   tests/test_cnn_conv.py::test_output_size_equals_torch_shapes_over_a_grid.
 2. ``nms(boxes, scores, iou_threshold)`` → kept indices, highest score first; boxes (N, 4) as (x1, y1, x2, y2);
    a box is dropped when its IoU with a kept, higher-scoring box is **> iou_threshold**; equal scores keep input
-   order. Reference: :func:`mlnotes.cnn.nms` (tested against brute-force oracles; torchvision's rule).
+   order. Reference: :func:`mlnotes.cnn.nms` (tested against brute-force oracles; torchvision's rule), numpy in
+   Python and in the browser alike.
 3. ``conv2d(x, weight, bias, stride, padding)``: x (N, C_in, H, W), weight (C_out, C_in, kH, kW), bias (C_out,),
-   int stride and padding → (N, C_out, H_out, W_out). Reference: ``torch.nn.functional.conv2d`` in float64.
+   int stride and padding → (N, C_out, H_out, W_out). Reference: ``torch.nn.functional.conv2d`` in float64; in the
+   browser (Pyodide) :func:`mlnotes.cnn.conv2d`, proven equal in
+   tests/test_cnn_conv.py::test_conv2d_forward_and_backward_equal_torch.
 
 On a mismatch the checker replays common mistakes and names the one that reproduces your output.
 
@@ -17,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mlnotes.drills.core import Case, CaseResult, Verdict, call_reader, check, fmt
+from mlnotes.drills.core import Case, CaseResult, Verdict, call_reader, check, fmt, library_oracle
 
 
 # -- worked solutions ----------------------------------------------------------------------------------------
@@ -81,10 +86,12 @@ def matches(got, want, rtol=1e-7, atol=1e-10) -> bool:
         return False
 
 
-def with_hints(verdict: Verdict, fn, cases, mistakes) -> Verdict:
+def with_hints(verdict: Verdict, fn, cases, mistakes, reference=None) -> Verdict:
     """Re-run the reader on each failed case; if its output equals a known mistake's, append that mistake's hint.
 
     ``mistakes`` is a list of (hint, variant) where ``variant(**kwargs)`` computes the mistaken output.
+    ``reference(**kwargs)``, if given, is the right output: a case whose output equals it failed for another
+    reason (an input modified in place), so no value mistake is named there.
     """
     by_name = {c.name: c for c in cases}
     results = []
@@ -93,6 +100,9 @@ def with_hints(verdict: Verdict, fn, cases, mistakes) -> Verdict:
             kwargs = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in by_name[r.name].kwargs.items()}
             got, error = call_reader(fn, **kwargs)
             hint = ""
+            if error is None and reference is not None:
+                with np.errstate(all="ignore"):
+                    error = "right output" if matches(got, reference(**by_name[r.name].kwargs)) else None
             if error is None:
                 for text, variant in mistakes:
                     try:
@@ -123,6 +133,10 @@ def conv_size_cases() -> list:
 
 
 def _conv_size_reference(size, kernel_size, stride, padding, dilation):
+    if not library_oracle():  # the browser: the book's arithmetic, equal to torch's shapes (tests/test_cnn_conv.py)
+        from mlnotes.cnn.shapes import conv_output_size
+
+        return conv_output_size(size, kernel_size, stride, padding, dilation)
     import torch
 
     x = torch.zeros(1, 1, size)
@@ -148,6 +162,8 @@ _CONV_SIZE_MISTAKES = [
 def check_conv_output_size(fn) -> Verdict:
     """Check ``fn(size, kernel_size, stride, padding, dilation)`` against the shape torch's conv1d produces.
 
+    Reference: the output shape of ``torch.nn.functional.conv1d``; in the browser (Pyodide)
+    :func:`mlnotes.cnn.conv_output_size`, proven equal in tests/test_cnn_conv.py.
     See chapter: chapters/cnn.md
     """
     if not callable(fn):
@@ -168,7 +184,8 @@ def check_conv_output_size(fn) -> Verdict:
             continue
         ok = int(got) == want
         results.append(CaseResult(case.name, ok, "" if ok else f"expected {want}, got {got} for {case.kwargs}."))
-    return with_hints(Verdict("conv output size", tuple(results)), fn, cases, _CONV_SIZE_MISTAKES)
+    return with_hints(Verdict("conv output size", tuple(results)), fn, cases, _CONV_SIZE_MISTAKES,
+                      _conv_size_reference)
 
 
 # -- 2. NMS --------------------------------------------------------------------------------------------------------
@@ -268,7 +285,7 @@ def check_nms(fn) -> Verdict:
         ok = arr.shape == want.shape and np.array_equal(arr.astype(np.int64), want)
         results.append(CaseResult(case.name, ok, "" if ok else f"expected indices {want.tolist()}, got "
                                                                f"{arr.astype(np.int64).tolist()}."))
-    return with_hints(Verdict("NMS", tuple(results)), fn, cases, _NMS_MISTAKES)
+    return with_hints(Verdict("NMS", tuple(results)), fn, cases, _NMS_MISTAKES, _nms_reference)
 
 
 # -- 3. conv2d by loops --------------------------------------------------------------------------------------------
@@ -291,6 +308,11 @@ def conv2d_cases() -> list:
 
 
 def _conv2d_reference(x, weight, bias, stride, padding):
+    if not library_oracle():  # the browser: the book's conv2d, equal to torch's (tests/test_cnn_conv.py)
+        from mlnotes.cnn.conv import conv2d
+
+        return conv2d(np.asarray(x, dtype=np.float64), np.asarray(weight, dtype=np.float64),
+                      np.asarray(bias, dtype=np.float64), stride=stride, padding=padding)
     import torch
 
     t = lambda a: torch.tensor(a, dtype=torch.float64)  # noqa: E731
@@ -311,10 +333,12 @@ _CONV2D_MISTAKES = [
 def check_conv2d_loops(fn) -> Verdict:
     """Check ``fn(x, weight, bias, stride, padding)`` against ``torch.nn.functional.conv2d`` (float64).
 
+    Reference: ``torch.nn.functional.conv2d`` in float64; in the browser (Pyodide) :func:`mlnotes.cnn.conv2d`,
+    proven equal in tests/test_cnn_conv.py::test_conv2d_forward_and_backward_equal_torch.
     See chapter: chapters/cnn.md
     """
     cases = conv2d_cases()
     with np.errstate(all="ignore"):
         verdict = check(fn, _conv2d_reference, cases, drill="conv2d by loops", output_names=("conv2d output",),
                         rtol=1e-9, atol=1e-10)
-    return with_hints(verdict, fn, cases, _CONV2D_MISTAKES)
+    return with_hints(verdict, fn, cases, _CONV2D_MISTAKES, _conv2d_reference)

@@ -14,6 +14,13 @@ Tolerances (float64): $|\text{got} - \text{expected}| \le 10^{-12} + 10^{-10}|\t
 code is treated as hostile (exceptions, numpy instead of torch, wrong shapes, NaN, inputs modified in
 place); on a mismatch the checker replays common mistakes and names the one that matches.
 
+**In the browser** (Pyodide has no torch) both checkers pass numpy arrays instead of tensors, with the same
+values and case names (float64, the float32 case float32, ``t`` an int64 array), and the reader writes the same
+formula with numpy (``np.exp``, ``np.cumprod``, ``np.sqrt``). There the expected values come from
+:mod:`mlnotes.generative.closed_forms`, proven equal to the torch functions in
+tests/test_generative_closed_forms.py, and the reparameterization's gradients are measured by central finite
+differences of $L$ through the reader's own function and compared with the same closed form.
+
 See chapter: chapters/generative.md
 """
 
@@ -23,9 +30,18 @@ import functools
 
 import numpy as np
 
-from mlnotes.drills.core import CaseResult, Verdict, call_reader, check_outputs
+from mlnotes.drills.core import CaseResult, Verdict, call_reader, check_outputs, library_oracle, oracle
 
 RTOL, ATOL = 1e-10, 1e-12
+#: Shown above the editor of these drills on the site (mlnotes.drills.site): what differs in the browser.
+BROWSER_NOTE = ("In your browser there is no torch: the checker passes numpy arrays with the same values "
+                "(t as an int64 array), so write this drill with numpy (np.exp, np.cumprod, np.sqrt). "
+                "Gradients are measured by finite differences through your function.")
+# Central finite differences in the browser: the step per dtype and the tolerance on the measured gradient.
+# float64, h = 1e-4: truncation ≈ h²/24 relative (4e-10), rounding ≈ ulp(z)/h absolute (≤ 1e-10 here).
+# float32, h = 3e-2: truncation ≈ 4e-5 relative, rounding ≈ 6e-8·|z|/h ≈ 2e-5·|z|. Wrong answers: off by O(1).
+FD_STEP = {"float64": 1e-4, "float32": 3e-2}
+FD_TOL = {"float64": dict(rtol=1e-6, atol=1e-9), "float32": dict(rtol=1e-3, atol=1e-3)}
 
 
 def reparameterize_solution(mu, logvar, eps):
@@ -53,39 +69,60 @@ def _same_values(a, b) -> bool:
     return a.shape == b.shape and np.allclose(a, b, rtol=1e-8, atol=1e-10, equal_nan=True)
 
 
+def _xp():
+    """The array library the reader's code gets: torch, or numpy in the browser (see :func:`library_oracle`)."""
+    if library_oracle():
+        import torch
+
+        return torch
+    return np
+
+
 # -- reparameterization ---------------------------------------------------------------------------------------
 
-def reparameterize_cases() -> list:
-    """(name, mu, logvar, eps) with float64 tensors, except the float32 case."""
-    import torch
+def _reparam_arrays() -> list:
+    """(name, mu, logvar, eps) as numpy arrays, float64 except the float32 case: the same values in both worlds."""
+    rng = np.random.default_rng(11)
 
-    g = torch.Generator().manual_seed(11)
-
-    def r(*shape, scale=1.0, dtype=torch.float64):
-        return (scale * torch.randn(shape, generator=g, dtype=torch.float64)).to(dtype)
+    def r(*shape, dtype=np.float64):
+        return rng.standard_normal(shape).astype(dtype)
 
     return [
         ("random, shape (3,)", r(3), r(3), r(3)),
         ("batch × latent (4, 2)", r(4, 2), r(4, 2), r(4, 2)),
         ("3-D (2, 3, 5)", r(2, 3, 5), r(2, 3, 5), r(2, 3, 5)),
-        ("log σ² = 0: σ = 1, so z = μ + ε", r(4), torch.zeros(4, dtype=torch.float64), r(4)),
-        ("log σ² = 4 (σ = e² ≈ 7.4; a factor ½ matters)", r(4), torch.full((4,), 4.0, dtype=torch.float64), r(4)),
-        ("log σ² = −20 (σ ≈ 4.5e−5)", r(3), torch.full((3,), -20.0, dtype=torch.float64), r(3)),
-        ("eps = 0: z = μ", r(3), r(3), torch.zeros(3, dtype=torch.float64)),
-        ("float32 in → float32 out", r(2, 3, dtype=torch.float32), r(2, 3, dtype=torch.float32),
-         r(2, 3, dtype=torch.float32)),
+        ("log σ² = 0: σ = 1, so z = μ + ε", r(4), np.zeros(4), r(4)),
+        ("log σ² = 4 (σ = e² ≈ 7.4; a factor ½ matters)", r(4), np.full(4, 4.0), r(4)),
+        ("log σ² = −20 (σ ≈ 4.5e−5)", r(3), np.full(3, -20.0), r(3)),
+        ("eps = 0: z = μ", r(3), r(3), np.zeros(3)),
+        ("float32 in → float32 out", r(2, 3, dtype=np.float32), r(2, 3, dtype=np.float32),
+         r(2, 3, dtype=np.float32)),
     ]
 
 
-_REPARAM_MISTAKES = (
+def reparameterize_cases() -> list:
+    """(name, mu, logvar, eps): float64 tensors except the float32 case; numpy arrays in the browser."""
+    cases = _reparam_arrays()
+    if not library_oracle():
+        return cases
+    import torch
+
+    return [(name, *(torch.from_numpy(a) for a in arrays)) for name, *arrays in cases]
+
+
+_REPARAM_MISTAKES = (  # (hint, variant(xp, mu, logvar, eps)) with xp = torch, or numpy in the browser
     ("σ = exp(log σ²) is the variance, not the standard deviation: use exp(0.5 * logvar).",
-     lambda mu, lv, e: mu + lv.exp() * e),
-    ("logvar was used as if it were σ: σ = exp(0.5 * logvar).", lambda mu, lv, e: mu + lv * e),
-    ("σ = exp(−0.5 · logvar): the sign of the exponent is wrong.", lambda mu, lv, e: mu + (-0.5 * lv).exp() * e),
-    ("eps is missing: z = μ + σ·ε.", lambda mu, lv, e: mu + (0.5 * lv).exp()),
-    ("μ and σ are swapped: z = μ + σ·ε, with σ multiplying ε.", lambda mu, lv, e: (0.5 * lv).exp() + mu * e),
-    ("σ = √logvar: logvar is log σ², so σ = exp(0.5 * logvar).", lambda mu, lv, e: mu + lv.sqrt() * e),
+     lambda xp, mu, lv, e: mu + xp.exp(lv) * e),
+    ("logvar was used as if it were σ: σ = exp(0.5 * logvar).", lambda xp, mu, lv, e: mu + lv * e),
+    ("σ = exp(−0.5 · logvar): the sign of the exponent is wrong.",
+     lambda xp, mu, lv, e: mu + xp.exp(-0.5 * lv) * e),
+    ("eps is missing: z = μ + σ·ε.", lambda xp, mu, lv, e: mu + xp.exp(0.5 * lv)),
+    ("μ and σ are swapped: z = μ + σ·ε, with σ multiplying ε.",
+     lambda xp, mu, lv, e: xp.exp(0.5 * lv) + mu * e),
+    ("σ = √logvar: logvar is log σ², so σ = exp(0.5 * logvar).", lambda xp, mu, lv, e: mu + xp.sqrt(lv) * e),
 )
+_OWN_NOISE = (" Two calls with the same inputs gave different z: you drew your own noise. Use the eps argument "
+              "(the caller owns the randomness).")
 
 
 def _reparam_reference(mu, logvar, eps, weight):
@@ -144,12 +181,103 @@ def _reparam_hint(fn, got, mu, logvar, eps) -> str:
         got_np = got.detach().double().numpy()
         with torch.no_grad():
             for hint, variant in _REPARAM_MISTAKES:
-                if _same_values(variant(mu, logvar, eps).double().numpy(), got_np):
+                if _same_values(variant(torch, mu, logvar, eps).double().numpy(), got_np):
                     return f" Likely bug: {hint}"
             again, _ = call_reader(fn, mu.clone(), logvar.clone(), eps.clone())
         if isinstance(again, torch.Tensor) and not _same_values(again.detach().double().numpy(), got_np):
-            return (" Two calls with the same inputs gave different z: you drew your own noise. Use the eps argument "
-                    "(the caller owns the randomness).")
+            return _OWN_NOISE
+    except Exception:  # noqa: BLE001 - a hint is optional; never crash the checker
+        pass
+    return ""
+
+
+def _reparam_case_numpy(fn, name, mu, logvar, eps) -> CaseResult:
+    """The browser's check of one case: numpy arrays in and out; gradients by central finite differences."""
+    from mlnotes.generative.closed_forms import reparameterize_grads, reparameterize_numpy
+
+    where = f"[mu, logvar, eps of shape {mu.shape}, {mu.dtype}]"
+    weight = np.linspace(-1.5, 2.0, mu.size).astype(mu.dtype).reshape(mu.shape)
+    z_ref = reparameterize_numpy(mu, logvar, eps)
+    gmu_ref, glv_ref = reparameterize_grads(mu, logvar, eps, weight)
+    args = (mu.copy(), logvar.copy(), eps.copy())
+    got, error = call_reader(fn, *args)
+    if error is not None:
+        return CaseResult(name, False, f"{error} {where}")
+    if not all(np.array_equal(a, b) for a, b in zip(args, (mu, logvar, eps))):
+        return CaseResult(name, False, f"modified its inputs in place; return a new array. {where}")
+    if not isinstance(got, np.ndarray):
+        return CaseResult(name, False, f"should return a numpy array, got {type(got).__name__}: compute with numpy "
+                                       f"operations (here in the browser numpy stands in for torch). {where}")
+    if got.dtype != mu.dtype:
+        return CaseResult(name, False, f"returned dtype {got.dtype} for {mu.dtype} inputs; keep the input dtype. "
+                                       f"{where}")
+    tol = dict(rtol=RTOL, atol=ATOL) if mu.dtype == np.float64 else dict(rtol=1e-6, atol=1e-6)
+    z_np = got.astype(np.float64)
+    msg, abs_err, rel_err = check_outputs(z_np, (z_ref.astype(np.float64),), ("z",), **tol)
+    if msg is not None:
+        return CaseResult(name, False, f"{msg}{_reparam_hint_numpy(fn, z_np, mu, logvar, eps)} {where}", abs_err,
+                          rel_err)
+    grads = _finite_difference_grads(fn, mu, logvar, eps, weight)
+    if isinstance(grads, str):
+        return CaseResult(name, False, f"{grads} {where}")
+    if not np.any(grads[0]) and not np.any(grads[1]):
+        return CaseResult(name, False, "z has the right values but does not move when mu and logvar move (finite "
+                                       "differences of L give zero gradients): compute z from mu and logvar on every "
+                                       f"call, nothing cached or frozen. {where}")
+    for label, g, ref in (("∂L/∂mu", grads[0], gmu_ref), ("∂L/∂logvar", grads[1], glv_ref)):
+        msg, _, _ = check_outputs(g, (ref.astype(np.float64),), (label,), **FD_TOL[mu.dtype.name])
+        if msg is not None:
+            return CaseResult(name, False, f"the values are right but the gradient is not (measured by central "
+                                           f"finite differences of L = Σ w·z through your function): {msg} {where}")
+    return CaseResult(name, True, "", abs_err, rel_err)
+
+
+def _finite_difference_grads(fn, mu, logvar, eps, weight):
+    """(∂L/∂mu, ∂L/∂logvar) of L = Σ weight·fn(mu, logvar, eps) by central differences, float64; or a message.
+
+    Each element is nudged by ±h alone (h per dtype, :data:`FD_STEP`); the step is the difference actually
+    stored (float32 rounds it), and L's change is summed from z's change, so unchanged elements cancel exactly.
+    """
+    h, w = FD_STEP[mu.dtype.name], weight.astype(np.float64)
+    grads = []
+    for k, label in ((0, "mu"), (1, "logvar")):
+        g = np.zeros(mu.shape)
+        for idx in np.ndindex(mu.shape):
+            plus, minus = [mu.copy(), logvar.copy(), eps.copy()], [mu.copy(), logvar.copy(), eps.copy()]
+            plus[k][idx] += h
+            minus[k][idx] -= h
+            step = float(plus[k][idx]) - float(minus[k][idx])
+            zs = []
+            for args in (plus, minus):
+                z, error = call_reader(fn, *args)
+                if error is not None:
+                    return (f"called again with {label} nudged by ±{h:g} (to measure the gradient), your function "
+                            f"{error}")
+                try:
+                    z = np.asarray(z, dtype=np.float64)
+                except Exception:  # noqa: BLE001 - a hostile return value
+                    z = None
+                if z is None or z.shape != mu.shape:
+                    return (f"called again with {label} nudged by ±{h:g} (to measure the gradient), your function "
+                            f"returned {type(z).__name__ if z is None else z.shape} instead of an array of shape "
+                            f"{mu.shape}.")
+                zs.append(z)
+            with np.errstate(all="ignore"):
+                g[idx] = np.sum(w * (zs[0] - zs[1])) / step
+        grads.append(g)
+    return grads
+
+
+def _reparam_hint_numpy(fn, got_np, mu, logvar, eps) -> str:
+    """:func:`_reparam_hint` for the browser's numpy arrays."""
+    try:
+        with np.errstate(all="ignore"):
+            for hint, variant in _REPARAM_MISTAKES:
+                if _same_values(np.asarray(variant(np, mu, logvar, eps), dtype=np.float64), got_np):
+                    return f" Likely bug: {hint}"
+        again, _ = call_reader(fn, mu.copy(), logvar.copy(), eps.copy())
+        if isinstance(again, np.ndarray) and not _same_values(again.astype(np.float64), got_np):
+            return _OWN_NOISE
     except Exception:  # noqa: BLE001 - a hint is optional; never crash the checker
         pass
     return ""
@@ -158,54 +286,66 @@ def _reparam_hint(fn, got, mu, logvar, eps) -> str:
 def check_reparameterize(fn) -> Verdict:
     """Check a reader's ``fn(mu, logvar, eps) -> z`` (torch) on values, dtype and gradients.
 
+    Reference: the closed form in torch (float64; gradients by autograd). In the browser (Pyodide) the cases
+    are numpy arrays, ``fn`` is written with numpy, the reference is
+    :func:`mlnotes.generative.closed_forms.reparameterize_numpy` (proven equal to
+    :func:`mlnotes.generative.reparameterize` in tests/test_generative_closed_forms.py), and the gradients of
+    the reader's function are measured by central finite differences.
     Returns a :class:`~mlnotes.drills.core.Verdict`; never raises because of ``fn``.
     See chapter: chapters/generative.md
     """
     drill = "Reparameterization trick"
-    return _setup_failure(drill, fn) or Verdict(drill, tuple(_reparam_case(fn, *c) for c in reparameterize_cases()))
+    case = _reparam_case if library_oracle() else _reparam_case_numpy
+    return _setup_failure(drill, fn) or Verdict(drill, tuple(case(fn, *c) for c in reparameterize_cases()))
 
 
 # -- DDPM forward process -------------------------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=1)
-def q_sample_cases() -> tuple:
-    """(name, x0, t, noise, betas) with float64 tensors and a long tensor t of steps in 1..T."""
-    import torch
-
-    g = torch.Generator().manual_seed(5)
+@functools.lru_cache(maxsize=2)
+def _q_cases(which: str) -> tuple:
+    """The cases for one oracle (``which``): numpy arrays, as tensors for the library oracle."""
+    rng = np.random.default_rng(5)
     T = 50
-    betas = torch.linspace(1e-4, 0.2, T, dtype=torch.float64)
+    betas = np.linspace(1e-4, 0.2, T)
 
     def r(*shape):
-        return torch.randn(shape, generator=g, dtype=torch.float64)
+        return rng.standard_normal(shape)
 
     def steps(*values):
-        return torch.tensor(values, dtype=torch.long)
+        return np.array(values, dtype=np.int64)
 
-    return (
+    cases = (
         ("2-D points, mixed steps", r(5, 2), steps(1, 7, 20, 33, 49), r(5, 2), betas),
         ("t = 1 for every row: ᾱ_1 = 1 − β_1", r(4, 2), steps(1, 1, 1, 1), r(4, 2), betas),
         ("t = T for every row: almost pure noise", r(3, 2), steps(T, T, T), r(3, 2), betas),
         ("images (B, C, H, W) = (2, 3, 4, 4): one ᾱ per image", r(2, 3, 4, 4), steps(3, 40), r(2, 3, 4, 4), betas),
-        ("a short schedule T = 3, t = 2 and 3", r(2, 3), steps(2, 3), r(2, 3),
-         torch.tensor([0.1, 0.3, 0.5], dtype=torch.float64)),
-        ("zero noise: x_t = √ᾱ_t · x0", r(3, 2), steps(5, 10, 25), torch.zeros(3, 2, dtype=torch.float64), betas),
+        ("a short schedule T = 3, t = 2 and 3", r(2, 3), steps(2, 3), r(2, 3), np.array([0.1, 0.3, 0.5])),
+        ("zero noise: x_t = √ᾱ_t · x0", r(3, 2), steps(5, 10, 25), np.zeros((3, 2)), betas),
     )
-
-
-def _q_variant(x0, t, noise, betas, *, cumprod=True, shift=0, root=True):
-    """q_sample with one knob turned the wrong way."""
+    if which != "library":
+        return cases
     import torch
 
+    return tuple((name, *(torch.from_numpy(a) for a in arrays)) for name, *arrays in cases)
+
+
+def q_sample_cases() -> tuple:
+    """(name, x0, t, noise, betas): float64 tensors and a long tensor t of steps in 1..T; numpy arrays (t int64)
+    in the browser."""
+    return _q_cases(oracle())
+
+
+def _q_variant(xp, x0, t, noise, betas, *, cumprod=True, shift=0, root=True):
+    """q_sample with one knob turned the wrong way, in ``xp`` (torch, or numpy in the browser)."""
     alpha = 1 - betas
-    a_all = torch.cumprod(alpha, 0) if cumprod else alpha
-    a = a_all[(t - 1 + shift).clamp(0, len(betas) - 1)].reshape(-1, *([1] * (x0.dim() - 1)))
-    return (a.sqrt() * x0 + (1 - a).sqrt() * noise) if root else (a * x0 + (1 - a) * noise)
+    a_all = xp.cumprod(alpha, 0) if cumprod else alpha
+    a = a_all[xp.clip(t - 1 + shift, 0, len(betas) - 1)].reshape(-1, *([1] * (x0.ndim - 1)))
+    return (xp.sqrt(a) * x0 + xp.sqrt(1 - a) * noise) if root else (a * x0 + (1 - a) * noise)
 
 
 _Q_MISTAKES = (
-    ("α_t = 1 − β_t was used instead of ᾱ_t = Π_{s≤t} (1 − β_s): the closed form needs the cumulative product "
-     "(torch.cumprod).", dict(cumprod=False)),
+    ("α_t = 1 − β_t was used instead of ᾱ_t = Π_{s≤t} (1 − β_s): the closed form needs the cumulative "
+     "product. Use {cumprod}.", dict(cumprod=False)),
     ("off by one: betas[t − 1] is β_t, so ᾱ_t is cumprod(1 − betas)[t − 1], not [t].", dict(shift=1)),
     ("off by one: ᾱ_t is cumprod(1 − betas)[t − 1]; you used [t − 2] (one step too few).", dict(shift=-1)),
     ("the square roots are missing: x_t = √ᾱ_t · x0 + √(1 − ᾱ_t) · ε (the variances add, not the scales).",
@@ -214,11 +354,13 @@ _Q_MISTAKES = (
 
 
 def _q_hint(got, x0, t, noise, betas) -> str:
+    xp = _xp()
     try:
         got_np = np.asarray(got.detach() if hasattr(got, "detach") else got, dtype=float)
         for hint, knobs in _Q_MISTAKES:
-            if _same_values(_q_variant(x0, t, noise, betas, **knobs).numpy(), got_np):
-                return f" Likely bug: {hint}"
+            if _same_values(np.asarray(_q_variant(xp, x0, t, noise, betas, **knobs)), got_np):
+                cumprod = "torch.cumprod" if xp is not np else "np.cumprod"
+                return f" Likely bug: {hint.replace('{cumprod}', cumprod)}"
     except Exception:  # noqa: BLE001 - a hint is optional; never crash the checker
         pass
     return ""
@@ -247,11 +389,37 @@ def _q_case(fn, name, x0, t, noise, betas) -> CaseResult:
     return CaseResult(name, True, "", abs_err, rel_err)
 
 
+def _q_case_numpy(fn, name, x0, t, noise, betas) -> CaseResult:
+    """The browser's check of one case: numpy arrays in and out, expected values from mlnotes.generative."""
+    from mlnotes.generative.closed_forms import q_sample_numpy
+
+    where = f"[x0 {x0.shape}, t {t.tolist()}, T = {len(betas)}]"
+    args = (x0.copy(), t.copy(), noise.copy(), betas.copy())
+    got, error = call_reader(fn, *args)
+    if error is not None:
+        return CaseResult(name, False, f"{error} {where}")
+    if not all(np.array_equal(a, b) for a, b in zip(args, (x0, t, noise, betas))):
+        return CaseResult(name, False, f"modified its inputs in place; return a new array. {where}")
+    if isinstance(got, np.ndarray) and got.dtype.kind == "f" and got.dtype != x0.dtype:
+        return CaseResult(name, False, f"returned dtype {got.dtype} for {x0.dtype} inputs; keep the input dtype. "
+                                       f"{where}")
+    expected = q_sample_numpy(x0, t, noise, betas)
+    msg, abs_err, rel_err = check_outputs(got, (expected,), ("x_t",), rtol=RTOL, atol=ATOL)
+    if msg is not None:
+        return CaseResult(name, False, f"{msg}{_q_hint(got, x0, t, noise, betas)} {where}", abs_err, rel_err)
+    return CaseResult(name, True, "", abs_err, rel_err)
+
+
 def check_q_sample(fn) -> Verdict:
     """Check a reader's ``fn(x0, t, noise, betas) -> x_t`` (the DDPM forward process in closed form).
 
+    Reference: the closed form in torch (float64). In the browser (Pyodide) the cases are numpy arrays (``t``
+    int64), ``fn`` is written with numpy, and the reference is
+    :func:`mlnotes.generative.closed_forms.q_sample_numpy` (proven equal to :func:`mlnotes.generative.q_sample`
+    in tests/test_generative_closed_forms.py).
     Returns a :class:`~mlnotes.drills.core.Verdict`; never raises because of ``fn``.
     See chapter: chapters/generative.md
     """
     drill = "DDPM forward process q(x_t | x_0)"
-    return _setup_failure(drill, fn) or Verdict(drill, tuple(_q_case(fn, *c) for c in q_sample_cases()))
+    case = _q_case if library_oracle() else _q_case_numpy
+    return _setup_failure(drill, fn) or Verdict(drill, tuple(case(fn, *c) for c in q_sample_cases()))

@@ -2,9 +2,13 @@ r"""Drills: an RNN forward pass over a sequence (the notes' drill) and one LSTM 
 
 1. ``rnn_forward(X, h0, W_x, W_h, b)``: X (T, D), h0 (H,), W_x (H, D), W_h (H, H), b (H,) →
    **all** hidden states (T, H), $h_t = \tanh(W_x x_t + W_h h_{t-1} + b)$. Reference: ``torch.nn.RNN`` with
-   ``weight_ih = W_x``, ``weight_hh = W_h``, ``bias_ih = b``, ``bias_hh = 0``, in float64.
+   ``weight_ih = W_x``, ``weight_hh = W_h``, ``bias_ih = b``, ``bias_hh = 0``, in float64; in the browser
+   (Pyodide) :func:`mlnotes.rnn.forward` with the same parameters, proven equal in
+   tests/test_rnn.py::test_sequence_forward_backward_equal_torch.
 2. ``lstm_cell(x, h, c, W_ih, W_hh, b_ih, b_hh)``: x (B, D), h and c (B, H), torch's layout (4H, D), (4H, H),
-   (4H,), (4H,) with gates in the order i, f, g, o → ``(h_new, c_new)``. Reference: ``torch.nn.LSTMCell``.
+   (4H,), (4H,) with gates in the order i, f, g, o → ``(h_new, c_new)``. Reference: ``torch.nn.LSTMCell``
+   (float64); in the browser (Pyodide) :func:`mlnotes.rnn.lstm_step`, proven equal in
+   tests/test_rnn.py::test_single_steps_equal_torch_cells.
 
 On a mismatch the checker replays common mistakes and names the one that reproduces your output.
 
@@ -16,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from mlnotes.drills.cnn import with_hints
-from mlnotes.drills.core import Case, Verdict, check
+from mlnotes.drills.core import Case, Verdict, check, library_oracle
 
 
 # -- worked solutions ----------------------------------------------------------------------------------------
@@ -63,6 +67,13 @@ def rnn_cases() -> list:
 
 
 def _rnn_reference(X, h0, W_x, W_h, b):
+    if not library_oracle():  # the browser: the book's RNN, equal to torch.nn.RNN (tests/test_rnn.py)
+        from mlnotes.rnn.sequence import forward
+
+        f64 = lambda a: np.asarray(a, dtype=np.float64)  # noqa: E731
+        params = {"weight_ih_l0": f64(W_x), "weight_hh_l0": f64(W_h), "bias_ih_l0": f64(b), "bias_hh_l0": 0 * f64(b)}
+        out, _, _ = forward(f64(X)[:, None], params, "rnn", h0=f64(h0)[None])
+        return out[:, 0]
     import torch
 
     H, D = W_x.shape
@@ -99,13 +110,15 @@ _RNN_MISTAKES = [
 def check_rnn_forward(fn) -> Verdict:
     """Check ``fn(X, h0, W_x, W_h, b)`` → all hidden states (T, H) against ``torch.nn.RNN`` (float64).
 
+    Reference: ``torch.nn.RNN`` (float64); in the browser (Pyodide) :func:`mlnotes.rnn.forward`, proven equal in
+    tests/test_rnn.py::test_sequence_forward_backward_equal_torch.
     See chapter: chapters/rnn.md
     """
     cases = rnn_cases()
     with np.errstate(all="ignore"):
         verdict = check(fn, _rnn_reference, cases, drill="RNN forward", output_names=("hidden states",),
                         rtol=1e-9, atol=1e-12)
-        return with_hints(verdict, fn, cases, _RNN_MISTAKES)
+        return with_hints(verdict, fn, cases, _RNN_MISTAKES, _rnn_reference)
 
 
 # -- 2. LSTM cell ---------------------------------------------------------------------------------------------
@@ -128,6 +141,14 @@ def lstm_cases() -> list:
 
 
 def _lstm_reference(x, h, c, W_ih, W_hh, b_ih, b_hh):
+    if not library_oracle():  # the browser: the book's LSTM step, equal to torch.nn.LSTMCell (tests/test_rnn.py)
+        from mlnotes.rnn.cells import lstm_step
+
+        f64 = lambda a: np.asarray(a, dtype=np.float64)  # noqa: E731
+        params = {"weight_ih_l0": f64(W_ih), "weight_hh_l0": f64(W_hh), "bias_ih_l0": f64(b_ih),
+                  "bias_hh_l0": f64(b_hh)}
+        h_new, c_new, _ = lstm_step(f64(x), f64(h), f64(c), params)
+        return h_new, c_new
     import torch
 
     cell = torch.nn.LSTMCell(x.shape[1], h.shape[1]).double()
@@ -168,10 +189,12 @@ _LSTM_MISTAKES = [
 def check_lstm_cell(fn) -> Verdict:
     """Check ``fn(x, h, c, W_ih, W_hh, b_ih, b_hh)`` → (h_new, c_new) against ``torch.nn.LSTMCell`` (float64).
 
+    Reference: ``torch.nn.LSTMCell`` (float64); in the browser (Pyodide) :func:`mlnotes.rnn.lstm_step`, proven
+    equal in tests/test_rnn.py::test_single_steps_equal_torch_cells.
     See chapter: chapters/rnn.md
     """
     cases = lstm_cases()
     with np.errstate(all="ignore"):
         verdict = check(fn, _lstm_reference, cases, drill="LSTM cell", output_names=("h_new", "c_new"),
                         rtol=1e-9, atol=1e-12)
-        return with_hints(verdict, fn, cases, _LSTM_MISTAKES)  # a (h, c) pair compares as one stacked array
+        return with_hints(verdict, fn, cases, _LSTM_MISTAKES, _lstm_reference)  # a (h, c) pair: one stacked array

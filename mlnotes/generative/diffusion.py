@@ -45,10 +45,16 @@ def linear_betas(T=50, beta_1=1e-4, beta_T=0.2):
     """
     import torch
 
+    T, b1, bT = _check_schedule(T, beta_1, beta_T)
+    return torch.linspace(b1, bT, T, dtype=torch.float64)
+
+
+def _check_schedule(T, beta_1, beta_T):
+    """(T, β_1, β_T) checked: T an int ≥ 1, both betas in (0, 1) (no torch: the configs check at import time)."""
     T = check_int("T", T, low=1)
     b1 = check_real("beta_1", beta_1, low=0.0, high=1.0, low_open=True, high_open=True)
     bT = check_real("beta_T", beta_T, low=0.0, high=1.0, low_open=True, high_open=True)
-    return torch.linspace(b1, bT, T, dtype=torch.float64)
+    return T, b1, bT
 
 
 def alpha_bars(betas):
@@ -182,7 +188,7 @@ class DDPMConfig:
         check_int("fourier", self.fourier, low=0)
         check_real("lr", self.lr, low=0.0, low_open=True)
         check_real("noise", self.noise, low=0.0)
-        linear_betas(self.T, self.beta_1, self.beta_T)  # checks the schedule
+        _check_schedule(self.T, self.beta_1, self.beta_T)  # as linear_betas checks it, without importing torch
 
 
 @dataclass(frozen=True)
