@@ -12,6 +12,10 @@ from mlnotes.drills.core import Verdict
 from mlnotes.drills.mathtools import (Coin, OutOfFlips, check_expected_flips, check_flips_until_run, check_newton_sqrt,
                                       expected_flips_solution, flips_until_run_solution, newton_sqrt_solution,
                                       time_limit)
+from tests.drill_answers.mathtools import (flips_as_words, flips_minus_one, flips_missing_minus_two,
+                                           flips_two_to_the_n, newton_absolute_tolerance_capped, newton_fixed_steps,
+                                           newton_one_step, newton_start_at_a, trial_ignores_the_coin,
+                                           trial_no_reset, trial_off_by_one, trial_returns_none)
 
 
 def test_solutions_and_library_pass():
@@ -30,24 +34,11 @@ def _absolute_tolerance(a, tol=1e-10):
     return x
 
 
-def _start_at_a(a):
-    x = a
-    for _ in range(60):
-        x = (x + a / x) / 2  # a = 0: 0/0
-    return x
-
-
-def _fixed_steps(a):
-    x = max(a, 1.0)
-    for _ in range(3):
-        x = (x + a / x) / 2
-    return x
-
-
 @pytest.mark.parametrize("fn,case,needle", [
-    (_start_at_a, "a = 0 (x0 = a would divide by zero)", "divides by zero"),
-    (_fixed_steps, "a = 2", "Close but not to the last bit"),
-    (lambda a: (a + 1) / 2, "a = 2", "relative error"),
+    (newton_start_at_a, "a = 0 (x0 = a would divide by zero)", "divides by zero"),
+    (newton_fixed_steps, "a = 2", "Close but not to the last bit"),
+    (newton_one_step, "a = 2", "relative error"),
+    (newton_absolute_tolerance_capped, "a = 1e-10", "stopping rule |x² − a| < tol is absolute"),
 ])
 def test_newton_mistakes_are_named(fn, case, needle):
     verdict = check_newton_sqrt(fn)
@@ -88,10 +79,10 @@ def test_newton_hostile_code(fn):
 
 
 @pytest.mark.parametrize("fn,needle", [
-    (lambda n: 2**n, "1/P(n heads in n flips)"),
-    (lambda n: 2 ** (n + 1), "off by the −2"),
-    (lambda n: 2 ** (n + 1) - 1, "not − 1"),
-    (lambda n: "many", "should return a number"),
+    (flips_two_to_the_n, "1/P(n heads in n flips)"),
+    (flips_missing_minus_two, "off by the −2"),
+    (flips_minus_one, "not − 1"),
+    (flips_as_words, "should return a number"),
     (_raise, "raised ValueError"),
 ])
 def test_expected_flips_mistakes(fn, needle):
@@ -104,33 +95,17 @@ def test_expected_flips_accepts_floats_and_fractions():
     assert check_expected_flips(lambda n: mt.expected_flips(n)).passed
 
 
-def _no_reset(n, flip):
-    flips = run = 0
-    while run < n:
-        flips += 1
-        run += flip()
-    return flips
-
-
-def _off_by_one(n, flip):
-    return flips_until_run_solution(n, flip) - 1
-
-
-def _ignores_flip(n, flip):
-    return 2 ** (n + 1) - 2
-
-
 def _forever_flips(n, flip):
     while True:
         flip()
 
 
 @pytest.mark.parametrize("fn,needle", [
-    (_no_reset, "a tails must reset the run"),
-    (_off_by_one, "return the number of flips used"),
-    (_ignores_flip, "flipped the coin 0 times"),
+    (trial_no_reset, "a tails must reset the run"),
+    (trial_off_by_one, "return the number of flips used"),
+    (trial_ignores_the_coin, "flipped the coin 0 times"),
     (_forever_flips, "ran out"),
-    (lambda n, flip: None, "should return a number"),
+    (trial_returns_none, "should return a number"),
 ])
 def test_flips_mistakes(fn, needle):
     verdict = check_flips_until_run(fn)

@@ -4,10 +4,14 @@ import sys
 
 import numpy as np
 import pytest
-import scipy.stats
 
 from mlnotes.drills.core import Verdict
-from mlnotes.drills.metrics import auc_cases, auc_solution, check_auc, check_f1, f1_cases, f1_solution
+from mlnotes.drills.metrics import (_auc_expected, _f1_expected, _reference_auc, _reference_f1, auc_cases, auc_solution,
+                                    check_auc, check_f1, f1_cases, f1_solution)
+from tests.drill_answers.metrics import (auc_descending, auc_loose_pairs, auc_ordinal_ranks,
+                                         auc_returns_nan_for_one_class, auc_sorts_scores_in_place, auc_strict_pairs,
+                                         auc_unnormalised, auc_zero_division, f1_accuracy, f1_class_zero, f1_macro,
+                                         f1_naive, f1_one_for_empty, f1_overwrites_labels, f1_precision_only)
 
 
 def test_solutions_pass():
@@ -25,57 +29,25 @@ def test_solutions_match_sklearn_directly():
         assert f1_solution(t, p) == pytest.approx(f1_score(t, p, zero_division=0.0), rel=1e-12)
 
 
-# -- wrong AUCs -------------------------------------------------------------------------------------
-def _rank_auc(t, s, ranks):
-    t = np.asarray(t) == 1
-    m, n = t.sum(), (~t).sum()
-    if m == 0 or n == 0:
-        raise ValueError("one class")
-    return float((ranks[t].sum() - m * (m + 1) / 2) / (m * n))
+def test_browser_references_equal_sklearn_bit_for_bit():
+    """The browser oracle (mlnotes.metrics.roc_auc / f1, numpy only) gives sklearn's values exactly on these cases."""
+    for _, t, s in auc_cases():
+        assert _reference_auc(t, s, "mlnotes") == _reference_auc(t, s, "library")
+    for _, t, p in f1_cases():
+        assert _reference_f1(t, p, "mlnotes") == _reference_f1(t, p, "library")
+    assert _auc_expected("mlnotes") == _auc_expected("library") and _f1_expected("mlnotes") == _f1_expected("library")
 
 
-def auc_descending(t, s):
-    return _rank_auc(t, s, scipy.stats.rankdata(-np.asarray(s)))
-
-
-def auc_ordinal_ranks(t, s):
-    return _rank_auc(t, s, scipy.stats.rankdata(s, method="ordinal").astype(float))
-
-
-def auc_strict_pairs(t, s):
-    t = np.asarray(t) == 1
-    if t.all() or not t.any():
-        raise ValueError("one class")
-    return float(np.mean(s[t][:, None] > s[~t][None, :]))
-
-
-def auc_unnormalised(t, s):
-    return auc_solution(t, s) * np.sum(np.asarray(t) == 1) * np.sum(np.asarray(t) == 0)
-
-
-def auc_returns_nan_for_one_class(t, s):
-    t = np.asarray(t) == 1
-    if t.all() or not t.any():
-        return float("nan")
-    return auc_solution(t, s)
-
-
-def auc_zero_division(t, s):
-    t = np.asarray(t) == 1
-    m = int(t.sum())
-    if m * (len(t) - m) == 0:
-        return 1 / 0
-    return auc_solution(t, s)
-
-
+# -- wrong AUCs (tests/drill_answers/metrics.py) ---------------------------------------------------
 @pytest.mark.parametrize("fn,case,hint", [
     (auc_descending, "random, 20 samples", "descending order"),
     (auc_ordinal_ranks, "tied scores", "average rank"),
     (auc_strict_pairs, "tied scores", "counts 0; it must count ½"),
+    (auc_loose_pairs, "tied scores", "counts 1; it must count ½"),
     (auc_unnormalised, "random, 20 samples", "not divided by M·N"),
     (auc_returns_nan_for_one_class, "only one class", "raise ValueError instead of returning a number"),
     (auc_zero_division, "only one class", "raised ZeroDivisionError"),
-], ids=["descending", "ordinal-ranks", "strict-pairs", "unnormalised", "nan-one-class", "zerodiv"])
+], ids=["descending", "ordinal-ranks", "strict-pairs", "loose-pairs", "unnormalised", "nan-one-class", "zerodiv"])
 def test_wrong_auc_fails_with_the_expected_message(fn, case, hint):
     verdict = check_auc(fn)
     assert not verdict.passed
@@ -91,39 +63,15 @@ def test_descending_auc_passes_only_symmetric_cases():
                                                             "ValueError"}
 
 
-# -- wrong F1s ---------------------------------------------------------------------------------------
-def f1_naive(t, p):
-    t, p = np.asarray(t) == 1, np.asarray(p) == 1
-    tp = np.sum(t & p)
-    prec, rec = tp / np.sum(p), tp / np.sum(t)
-    return 2 * prec * rec / (prec + rec)
-
-
-def f1_accuracy(t, p):
-    return float(np.mean(np.asarray(t) == np.asarray(p)))
-
-
-def f1_class_zero(t, p):
-    return f1_solution(1 - np.asarray(t, dtype=int), 1 - np.asarray(p, dtype=int))
-
-
-def f1_macro(t, p):
-    return (f1_solution(t, p) + f1_class_zero(t, p)) / 2
-
-
-def f1_one_for_empty(t, p):
-    t, p = np.asarray(t) == 1, np.asarray(p) == 1
-    d = 2 * np.sum(t & p) + np.sum(t ^ p)
-    return 2 * np.sum(t & p) / d if d else 1.0
-
-
+# -- wrong F1s (tests/drill_answers/metrics.py) ----------------------------------------------------
 @pytest.mark.parametrize("fn,case,hint", [
     (f1_naive, "no predicted positives", "0/0"),
     (f1_accuracy, "random, 30 samples", "that is accuracy"),
+    (f1_precision_only, "1000 samples", "that is precision"),
     (f1_class_zero, "random, 30 samples", "F1 of class 0"),
     (f1_macro, "random, 30 samples", "macro F1"),
     (f1_one_for_empty, "all negative", "must give 0.0"),
-], ids=["naive-0/0", "accuracy", "class-0", "macro", "empty-is-1"])
+], ids=["naive-0/0", "accuracy", "precision", "class-0", "macro", "empty-is-1"])
 def test_wrong_f1_fails_with_the_expected_message(fn, case, hint):
     verdict = check_f1(fn)
     assert not verdict.passed
@@ -144,16 +92,6 @@ class Weird:
         raise RuntimeError("no")
 
 
-def sorts_in_place(t, s):
-    s.sort()
-    return 0.5
-
-
-def overwrites_labels(t, p):
-    t[:] = 0
-    return 0.0
-
-
 HOSTILE = {
     "raises": lambda t, s: (_ for _ in ()).throw(KeyError("boom")),
     "not implemented": lambda t, s: (_ for _ in ()).throw(NotImplementedError()),
@@ -168,8 +106,8 @@ HOSTILE = {
     "returns a tuple": lambda t, s: (0.5,),
     "returns a complex": lambda t, s: 0.5 + 1j,
     "warns and divides by zero": lambda t, s: np.float64(1.0) / np.float64(0.0),
-    "mutates scores": sorts_in_place,
-    "mutates labels": overwrites_labels,
+    "mutates scores": auc_sorts_scores_in_place,
+    "mutates labels": f1_overwrites_labels,
     "wrong arity": lambda t: 0.5,
 }
 
@@ -183,8 +121,8 @@ def test_hostile_code_never_crashes_the_checker(check, name):
 
 
 def test_mutation_is_named():
-    assert "modified its input" in check_auc(sorts_in_place).first_failure.message
-    assert "modified its input" in check_f1(overwrites_labels).first_failure.message
+    assert "modified its input" in check_auc(auc_sorts_scores_in_place).first_failure.message
+    assert "modified its input" in check_f1(f1_overwrites_labels).first_failure.message
 
 
 def test_not_a_function():

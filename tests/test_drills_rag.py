@@ -1,12 +1,14 @@
 """BM25 and RRF drills: solutions pass, typical wrong versions fail with the right hint, hostile code never crashes."""
 
-import math
-
 import numpy as np
 import pytest
 
 from mlnotes.drills.core import Verdict
-from mlnotes.drills.rag import bm25_cases, bm25_solution, check_bm25, check_rrf, rrf_cases, rrf_solution
+from mlnotes.drills.rag import _bm25_expected, bm25_cases, bm25_solution, check_bm25, check_rrf, rrf_cases, rrf_solution
+from mlnotes.rag.bm25 import BM25, bm25_reference
+from tests.drill_answers.rag import (bm25_dedup_query, bm25_log10, bm25_mutates_docs, bm25_no_length, bm25_okapi_tf,
+                                     bm25_rsj_idf, bm25_tfidf_idf, rrf_fixed_k, rrf_intersection, rrf_mutates_rankings,
+                                     rrf_pairs, rrf_rank_sum, rrf_reversed, rrf_zero_based)
 
 
 def test_solutions_pass():
@@ -24,51 +26,18 @@ def test_bm25_solution_equals_bm25s():
         np.testing.assert_allclose(bm25_solution(query, docs, k1, b), ref.get_scores(query), rtol=1e-6, atol=1e-6)
 
 
-# -- wrong BM25s ----------------------------------------------------------------------------------
-def _bm25(query, docs, k1, b, idf, tf_part):
-    n = len(docs)
-    avgdl = sum(map(len, docs)) / n
-    out = []
-    for d in docs:
-        s = 0.0
-        for t in query:
-            tf = d.count(t)
-            if tf:
-                df = sum(t in x for x in docs)
-                s += idf(df, n) * tf_part(tf, len(d), avgdl, k1, b)
-        out.append(s)
-    return out
+def test_browser_reference_equals_the_sparse_index_bit_for_bit(monkeypatch):
+    """In the browser (no scipy) the checker compares with bm25_reference: the very scores of the sparse BM25."""
+    for _, query, docs, k1, b in bm25_cases():
+        library = BM25(k1, b, "lucene").fit(docs).scores(query)
+        assert np.array_equal(bm25_reference(query, docs, k1, b, "lucene"), library)
+        monkeypatch.setenv("MLNOTES_DRILL_ORACLE", "mlnotes")
+        assert np.array_equal(_bm25_expected(query, docs, k1, b), library)
+        monkeypatch.setenv("MLNOTES_DRILL_ORACLE", "library")
+        assert np.array_equal(_bm25_expected(query, docs, k1, b), library)
 
 
-LUCENE_IDF = lambda df, n: math.log(1 + (n - df + 0.5) / (df + 0.5))  # noqa: E731
-LUCENE_TF = lambda tf, dl, avg, k1, b: tf / (tf + k1 * (1 - b + b * dl / avg))  # noqa: E731
-
-
-def bm25_okapi_tf(q, docs, k1=1.5, b=0.75):
-    okapi_tf = lambda tf, dl, avg, k1, b: tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avg))  # noqa: E731
-    return _bm25(q, docs, k1, b, LUCENE_IDF, okapi_tf)
-
-
-def bm25_rsj_idf(q, docs, k1=1.5, b=0.75):
-    return _bm25(q, docs, k1, b, lambda df, n: math.log((n - df + 0.5) / (df + 0.5)), LUCENE_TF)
-
-
-def bm25_no_length(q, docs, k1=1.5, b=0.75):
-    return _bm25(q, docs, k1, b, LUCENE_IDF, lambda tf, dl, avg, k1, b: tf / (tf + k1))
-
-
-def bm25_dedup_query(q, docs, k1=1.5, b=0.75):
-    return _bm25(list(dict.fromkeys(q)), docs, k1, b, LUCENE_IDF, LUCENE_TF)
-
-
-def bm25_log10(q, docs, k1=1.5, b=0.75):
-    return _bm25(q, docs, k1, b, lambda df, n: math.log10(1 + (n - df + 0.5) / (df + 0.5)), LUCENE_TF)
-
-
-def bm25_tfidf_idf(q, docs, k1=1.5, b=0.75):
-    return _bm25(q, docs, k1, b, lambda df, n: math.log(n / df), LUCENE_TF)
-
-
+# -- wrong BM25s (tests/drill_answers/rag.py) ----------------------------------------------------
 @pytest.mark.parametrize("fn,case,hint", [
     (bm25_okapi_tf, "random corpus", "(k1 + 1) times the expected"),
     (bm25_rsj_idf, "random corpus", "without the '1 +'"),
@@ -84,43 +53,7 @@ def test_wrong_bm25_fails_with_the_expected_hint(fn, case, hint):
     assert hint in verdict.first_failure.message
 
 
-# -- wrong RRFs -----------------------------------------------------------------------------------
-def rrf_zero_based(rankings, k=60):
-    s = {}
-    for r in rankings:
-        for i, d in enumerate(r):
-            s[d] = s.get(d, 0.0) + (1 / (k + i) if k + i else 1e9)
-    return sorted(s, key=lambda d: -s[d])
-
-
-def rrf_intersection(rankings, k=60):
-    return [d for d in rrf_solution(rankings, k) if all(d in r for r in rankings)]
-
-
-def rrf_reversed(rankings, k=60):
-    return list(reversed(rrf_solution(rankings, k)))
-
-
-def rrf_fixed_k(rankings, k=60):
-    return rrf_solution(rankings, 60)
-
-
-def rrf_pairs(rankings, k=60):
-    s = {}
-    for r in rankings:
-        for i, d in enumerate(r, 1):
-            s[d] = s.get(d, 0.0) + 1 / (k + i)
-    return sorted(s.items(), key=lambda p: -p[1])
-
-
-def rrf_rank_sum(rankings, k=60):
-    s = {}
-    for r in rankings:
-        for i, d in enumerate(r, 1):
-            s[d] = s.get(d, 0) + i
-    return sorted(s, key=lambda d: s[d])
-
-
+# -- wrong RRFs (tests/drill_answers/rag.py) -----------------------------------------------------
 @pytest.mark.parametrize("fn,case,hint", [
     (rrf_zero_based, "small k", "Ranks start at 1"),
     (rrf_intersection, "two lists", "present in every list"),
@@ -159,20 +92,10 @@ def _exit(*a, **k):
     raise SystemExit(3)
 
 
-def _mutates_bm25(q, docs, k1=1.5, b=0.75):
-    docs.append(["x"])
-    return bm25_solution(q, docs[:-1], k1, b)
-
-
-def _mutates_rrf(rankings, k=60):
-    rankings[0].reverse()
-    return rrf_solution(rankings, k)
-
-
 @pytest.mark.parametrize("fn", [
     _raises, _exit, lambda *a, **k: None, lambda *a, **k: "text", lambda *a, **k: {"a": 1},
     lambda *a, **k: [float("nan")] * 40, lambda *a, **k: np.ones((2, 2)), lambda *a, **k: [object()],
-    lambda *a, **k: [[1, 2], [3]], _mutates_bm25, 42,
+    lambda *a, **k: [[1, 2], [3]], bm25_mutates_docs, 42,
 ], ids=["raises", "exit", "none", "str", "dict", "nan", "matrix", "object", "ragged", "mutates", "not-callable"])
 def test_hostile_bm25_code_never_crashes_the_checker(fn):
     verdict = check_bm25(fn)
@@ -182,7 +105,7 @@ def test_hostile_bm25_code_never_crashes_the_checker(fn):
 
 @pytest.mark.parametrize("fn", [
     _raises, _exit, lambda *a, **k: None, lambda *a, **k: 7, lambda *a, **k: [[1], [2]], lambda *a, **k: ["A"] * 6,
-    lambda *a, **k: [{"x"}], lambda *a, **k: iter(()), _mutates_rrf, "not callable",
+    lambda *a, **k: [{"x"}], lambda *a, **k: iter(()), rrf_mutates_rankings, "not callable",
 ], ids=["raises", "exit", "none", "int", "lists", "repeats", "unhashable", "empty-iter", "mutates", "not-callable"])
 def test_hostile_rrf_code_never_crashes_the_checker(fn):
     verdict = check_rrf(fn)

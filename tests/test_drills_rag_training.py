@@ -11,6 +11,11 @@ from mlnotes.drills.rag_training import (check_info_nce_masked, check_maxsim, in
                                          maxsim_cases, maxsim_solution)
 from mlnotes.rag.late_interaction import maxsim
 from mlnotes.rag.training import info_nce
+from tests.drill_answers.rag_training import (maxsim_clipped_at_zero, maxsim_max_over_query_tokens, maxsim_mean_pooled,
+                                              maxsim_mean_over_query_tokens, maxsim_single_best_pair,
+                                              maxsim_sum_of_all_pairs, nce_labels_zero, nce_log10, nce_mask_zero,
+                                              nce_naive_exp, nce_no_mask, nce_no_temperature, nce_other_direction,
+                                              nce_sum)
 
 
 def test_solutions_pass():
@@ -37,47 +42,7 @@ def test_solutions_equal_the_references():
         np.testing.assert_allclose(maxsim_solution(**case.kwargs), maxsim(**case.kwargs), rtol=1e-12)
 
 
-def _lse(logits):
-    m = logits.max(1, keepdims=True)
-    return m[:, 0] + np.log(np.exp(logits - m).sum(1))
-
-
-def nce_labels_zero(q, d, temperature=0.05, mask=None):  # erratum 15
-    logits = q @ d.T / temperature
-    return float(np.mean(_lse(logits) - logits[:, 0]))
-
-
-def nce_sum(q, d, temperature=0.05, mask=None):
-    logits = np.where(mask, -np.inf, q @ d.T / temperature) if mask is not None else q @ d.T / temperature
-    return float(np.sum(_lse(logits) - np.diag(logits[:, :len(q)])))
-
-
-def nce_no_temperature(q, d, temperature=0.05, mask=None):
-    return info_nce_masked_solution(q, d, 1.0, mask)
-
-
-def nce_no_mask(q, d, temperature=0.05, mask=None):
-    return info_nce_masked_solution(q, d, temperature)
-
-
-def nce_mask_zero(q, d, temperature=0.05, mask=None):
-    logits = q @ d.T / temperature
-    if mask is not None:
-        logits = np.where(mask, 0.0, logits)
-    return float(np.mean(_lse(logits) - np.diag(logits[:, :len(q)])))
-
-
-def nce_naive_exp(q, d, temperature=0.05, mask=None):
-    logits = q @ d.T / temperature
-    if mask is not None:
-        logits = np.where(mask, -np.inf, logits)
-    return float(np.mean(np.log(np.exp(logits).sum(1)) - np.diag(logits[:, :len(q)])))
-
-
-def nce_other_direction(q, d, temperature=0.05, mask=None):
-    return info_nce_masked_solution(d, q, temperature)
-
-
+# -- wrong answers (tests/drill_answers/rag_training.py) --------------------------------------------
 @pytest.mark.parametrize("fn,hint", [
     (nce_labels_zero, "label 0 for every row"),
     (nce_sum, "sum over the batch"),
@@ -86,7 +51,8 @@ def nce_other_direction(q, d, temperature=0.05, mask=None):
     (nce_mask_zero, "set to 0"),
     (nce_naive_exp, "exp overflowed"),
     (nce_other_direction, "other direction"),
-], ids=["labels-0", "sum", "no-tau", "no-mask", "mask-0", "overflow", "direction"])
+    (nce_log10, "natural log"),
+], ids=["labels-0", "sum", "no-tau", "no-mask", "mask-0", "overflow", "direction", "log10"])
 def test_wrong_info_nce_fails_with_the_expected_hint(fn, hint):
     verdict = check_info_nce_masked(fn)
     assert not verdict.passed
@@ -94,12 +60,12 @@ def test_wrong_info_nce_fails_with_the_expected_hint(fn, hint):
 
 
 @pytest.mark.parametrize("fn,hint", [
-    (lambda Q, D: (Q @ D.T).max(0).sum(), "best query token"),
-    (lambda Q, D: (Q @ D.T).max(1).mean(), "mean over query tokens"),
-    (lambda Q, D: (Q @ D.T).sum(), "sums every token pair"),
-    (lambda Q, D: (Q @ D.T).max(), "single best pair"),
-    (lambda Q, D: Q.mean(0) @ D.mean(0), "mean-pooled"),
-    (lambda Q, D: np.clip(Q @ D.T, 0, None).max(1).sum(), "clipped at 0"),
+    (maxsim_max_over_query_tokens, "best query token"),
+    (maxsim_mean_over_query_tokens, "mean over query tokens"),
+    (maxsim_sum_of_all_pairs, "sums every token pair"),
+    (maxsim_single_best_pair, "single best pair"),
+    (maxsim_mean_pooled, "mean-pooled"),
+    (maxsim_clipped_at_zero, "clipped at 0"),
 ], ids=["axis", "mean", "sum-all", "max-all", "pooled", "clip"])
 def test_wrong_maxsim_fails_with_the_expected_hint(fn, hint):
     verdict = check_maxsim(fn)

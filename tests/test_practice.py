@@ -3,8 +3,8 @@ numpy's float16, the timing decorator and its drill, generators, defaults, seedi
 
 from __future__ import annotations
 
+import functools
 import random
-import sys
 import time
 
 import numpy as np
@@ -18,6 +18,10 @@ from mlnotes.practice import (append_fixed, append_shared_default, batches, broa
                               matmul_error, round_mantissa, seed_everything, shares_storage, timed,
                               timed_without_wraps)
 from mlnotes.practice.modes import mode_effects
+from tests.drill_answers.practice import (ANSWERS, timed_exits, timed_in_milliseconds, timed_positional_only,
+                                          timed_returns_a_number, timed_stops_the_clock_too_early,
+                                          timed_swallows_the_exception, timed_with_process_time,
+                                          timed_without_finally)
 from tests.hypothesis_settings import PROPERTIES
 
 shape = st.lists(st.integers(0, 4), min_size=0, max_size=4).map(tuple)
@@ -147,58 +151,16 @@ def test_the_solution_passes_the_drill():
     assert len(verdict.results) == 4
 
 
-def _no_wraps(fn):
-    return timed_without_wraps(fn)
-
-
-def _swallows(fn):
-    import functools
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        start = time.perf_counter()
-        try:
-            return fn(*args, **kwargs)
-        except Exception:  # noqa: BLE001 - the bug under test
-            return None
-        finally:
-            wrapper.last_seconds = time.perf_counter() - start
-
-    return wrapper
-
-
-def _positional_only(fn):
-    def wrapper(*args):
-        return fn(*args)
-
-    return wrapper
-
-
-def _exits(fn):
-    sys.exit(3)
-
-
-def _milliseconds(fn):
-    import functools
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        start = time.perf_counter()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            wrapper.last_seconds = (time.perf_counter() - start) * 1000
-
-    return wrapper
-
-
 @pytest.mark.parametrize("decorator, case, hint", [
-    (_no_wraps, "keeps the name and docstring", "functools.wraps"),
-    (_swallows, "lets an exception through, still timed", "swallowed it"),
-    (_positional_only, "forwards *args and **kwargs and returns the result", "*args, **kwargs"),
-    (_exits, "forwards *args and **kwargs and returns the result", "raised SystemExit"),
-    (_milliseconds, "records the time of the call", "in seconds"),
-    (lambda fn: 42, "keeps the name and docstring", "should return a function"),
+    (timed_without_wraps, "keeps the name and docstring", "functools.wraps"),
+    (timed_swallows_the_exception, "lets an exception through, still timed", "swallowed it"),
+    (timed_positional_only, "forwards *args and **kwargs and returns the result", "*args, **kwargs"),
+    (timed_exits, "forwards *args and **kwargs and returns the result", "raised SystemExit"),
+    (timed_in_milliseconds, "records the time of the call", "milliseconds?"),
+    (timed_without_finally, "lets an exception through, still timed", "finally"),
+    (timed_stops_the_clock_too_early, "records the time of the call", "less than 0.02 s"),
+    (timed_with_process_time, "records the time of the call", "less than 0.02 s"),
+    (timed_returns_a_number, "keeps the name and docstring", "should return a function"),
     ("not a function", "is a function", "timed should be a function"),
 ])
 def test_the_drill_names_the_bug(decorator, case, hint):
@@ -206,3 +168,29 @@ def test_the_drill_names_the_bug(decorator, case, hint):
     assert not verdict.passed
     failed = {r.name: r.message for r in verdict.results if not r.passed}
     assert case in failed and hint in failed[case], failed
+
+
+def test_the_drill_verdict_never_quotes_a_measured_time():
+    """The same decorator gets the same verdict text on every run (the browser oracle test compares texts)."""
+    for decorator in [timed_solution, *ANSWERS["timed"]]:
+        assert str(check_timed(decorator)) == str(check_timed(decorator)), decorator.__name__
+
+
+@pytest.mark.parametrize("sleep_waits", [True, False], ids=["sleep", "sleep-returns-at-once"])
+@pytest.mark.parametrize("clock", [time.perf_counter, time.monotonic, time.time])
+def test_the_drill_runs_long_enough_by_every_wall_clock(clock, sleep_waits, monkeypatch):
+    """The timed functions sleep, then busy-wait for what the sleep left (time.sleep does not wait in every Pyodide)."""
+    if not sleep_waits:
+        monkeypatch.setattr(time, "sleep", lambda seconds: None)
+
+    def timed_with(fn):
+        def wrapper(*args, **kwargs):
+            start = clock()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                wrapper.last_seconds = clock() - start
+
+        return functools.wraps(fn)(wrapper)
+
+    check_timed(timed_with).raise_if_failed()

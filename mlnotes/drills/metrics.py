@@ -4,7 +4,9 @@ r"""Drills: hand-write binary AUC and binary F1, checked against ``sklearn.metri
 negatives and ranks $r_i$ in ascending score order (ties share their average rank),
 $$\mathrm{AUC} = \frac{\sum_{i:\,y_i=1} r_i - M(M+1)/2}{MN}
 = \Pr(s^+ > s^-) + \tfrac12\Pr(s^+ = s^-).$$
-Reference: ``sklearn.metrics.roc_auc_score``. Cases include tied scores, all-equal scores
+Reference: ``sklearn.metrics.roc_auc_score``; in the browser (Pyodide) ``mlnotes.metrics.roc_auc``,
+proven equal in tests/test_metrics_averaging.py (and here, bit for bit, in
+tests/test_drills_metrics.py). Cases include tied scores, all-equal scores
 (AUC = 0.5), a single positive and a single negative. If ``y_true`` holds only one class
 there is no positive–negative pair and AUC is undefined: the checker expects ``fn`` to
 **raise ValueError** (sklearn 1.9 instead warns and returns NaN; this book never returns a
@@ -13,8 +15,9 @@ silent NaN), and accepts no number, NaN included.
 **F1.** ``fn(y_true, y_pred) -> float`` for the positive class 1:
 $F_1 = \frac{2PR}{P+R} = \frac{2\,TP}{2\,TP + FP + FN}$, and $0.0$ when $TP + FP + FN = 0$
 (nothing positive anywhere). Reference: ``sklearn.metrics.f1_score`` with its default
-value for $0/0$, which is 0.0. With no predicted positives $P$ is $0/0$ but $F_1 = 0$: the
-count form needs no special case there; the $PR$ form does.
+value for $0/0$, which is 0.0; in the browser ``mlnotes.metrics.f1`` (same ``zero_division=0.0``),
+proven equal in tests/test_metrics.py (and here in tests/test_drills_metrics.py). With no predicted
+positives $P$ is $0/0$ but $F_1 = 0$: the count form needs no special case there; the $PR$ form does.
 
 See chapter: chapters/metrics.md
 """
@@ -27,7 +30,7 @@ from numbers import Real
 
 import numpy as np
 
-from mlnotes.drills.core import CaseResult, Verdict, call_reader, check_outputs, fmt
+from mlnotes.drills.core import CaseResult, Verdict, call_reader, check_outputs, fmt, oracle
 
 RTOL, ATOL = 1e-9, 1e-12
 
@@ -58,22 +61,28 @@ def f1_solution(y_true, y_pred):
 
 
 # -- cases ------------------------------------------------------------------------------------
+def _i64(labels) -> np.ndarray:
+    """Integer labels as int64 everywhere: numpy's default integer is int32 in the browser (wasm32), and the
+    verdicts print the inputs' dtypes."""
+    return np.asarray(labels, dtype=np.int64)
+
+
 def auc_cases() -> list:
     """Named (case name, y_true, y_score) inputs of the AUC drill; None scores mean "must raise"."""
     rng = np.random.default_rng(2024)
     y_small = rng.integers(0, 2, 20)
     y_big = (rng.random(500) < 0.3).astype(np.int64)
-    y_tied = np.tile([0, 1, 1, 0, 1], 6)
+    y_tied = _i64(np.tile([0, 1, 1, 0, 1], 6))
     return [
         ("random, 20 samples", y_small, rng.standard_normal(20) + y_small),
         ("random, 500 samples, 30% positives", y_big, rng.random(500) + 0.3 * y_big),
         ("tied scores (integers 0-3): ties must count ½", y_tied, rng.integers(0, 4, 30).astype(float)),
-        ("all scores equal: AUC must be 0.5", np.array([0, 1, 0, 1, 1, 0, 0]), np.full(7, 0.3)),
-        ("a single positive", np.array([0, 0, 1, 0, 0, 0]), np.array([0.1, 0.5, 0.4, 0.2, 0.9, 0.3])),
-        ("a single negative", np.array([1, 1, 0, 1]), np.array([0.8, 0.3, 0.5, 0.9])),
-        ("perfect ranking: AUC = 1", np.array([0, 0, 0, 1, 1]), np.array([0.1, 0.2, 0.3, 0.8, 0.9])),
-        ("reversed ranking: AUC = 0", np.array([1, 1, 0, 0, 0]), np.array([0.1, 0.2, 0.3, 0.8, 0.9])),
-        ("negative scores (logits), unsorted", np.array([1, 0, 1, 0, 0, 1]),
+        ("all scores equal: AUC must be 0.5", _i64([0, 1, 0, 1, 1, 0, 0]), np.full(7, 0.3)),
+        ("a single positive", _i64([0, 0, 1, 0, 0, 0]), np.array([0.1, 0.5, 0.4, 0.2, 0.9, 0.3])),
+        ("a single negative", _i64([1, 1, 0, 1]), np.array([0.8, 0.3, 0.5, 0.9])),
+        ("perfect ranking: AUC = 1", _i64([0, 0, 0, 1, 1]), np.array([0.1, 0.2, 0.3, 0.8, 0.9])),
+        ("reversed ranking: AUC = 0", _i64([1, 1, 0, 0, 0]), np.array([0.1, 0.2, 0.3, 0.8, 0.9])),
+        ("negative scores (logits), unsorted", _i64([1, 0, 1, 0, 0, 1]),
          np.array([-0.5, -3.0, 2.0, 0.1, -0.5, -1.0])),
         ("boolean y_true", np.array([True, False, True, False, False]), np.array([0.7, 0.1, 0.4, 0.4, 0.9])),
         ("only one class in y_true: AUC is undefined, must raise ValueError", np.ones(5, dtype=np.int64),
@@ -89,10 +98,10 @@ def f1_cases() -> list:
     return [
         ("random, 30 samples", rng.integers(0, 2, 30), rng.integers(0, 2, 30)),
         ("1000 samples, 10% positives", y_big, noisy),
-        ("perfect predictions: F1 = 1", np.array([0, 1, 1, 0, 1]), np.array([0, 1, 1, 0, 1])),
-        ("every prediction wrong: F1 = 0", np.array([0, 1, 1, 0, 1]), np.array([1, 0, 0, 1, 0])),
-        ("no predicted positives (precision is 0/0): F1 = 0", np.array([0, 1, 1, 0, 0]), np.zeros(5, dtype=np.int64)),
-        ("no positives in y_true (recall is 0/0): F1 = 0", np.zeros(5, dtype=np.int64), np.array([0, 1, 0, 0, 1])),
+        ("perfect predictions: F1 = 1", _i64([0, 1, 1, 0, 1]), _i64([0, 1, 1, 0, 1])),
+        ("every prediction wrong: F1 = 0", _i64([0, 1, 1, 0, 1]), _i64([1, 0, 0, 1, 0])),
+        ("no predicted positives (precision is 0/0): F1 = 0", _i64([0, 1, 1, 0, 0]), np.zeros(5, dtype=np.int64)),
+        ("no positives in y_true (recall is 0/0): F1 = 0", np.zeros(5, dtype=np.int64), _i64([0, 1, 0, 0, 1])),
         ("all negative, predicted all negative (0/0): F1 = 0.0 as sklearn", np.zeros(6, dtype=np.int64),
          np.zeros(6, dtype=np.int64)),
         ("all positive, predicted all positive: F1 = 1", np.ones(4, dtype=np.int64), np.ones(4, dtype=np.int64)),
@@ -100,28 +109,40 @@ def f1_cases() -> list:
     ]
 
 
-def _sklearn_auc(y_true, y_score):
-    """sklearn's ROC AUC, or None when y_true holds one class."""
-    from sklearn.metrics import roc_auc_score
+def _reference_auc(y_true, y_score, which="library"):
+    """ROC AUC by sklearn (oracle "library") or mlnotes.metrics ("mlnotes"), or None when y_true holds one class."""
+    if len(np.unique(y_true)) < 2:
+        return None
+    if which == "library":
+        from sklearn.metrics import roc_auc_score
 
-    return None if len(np.unique(y_true)) < 2 else float(roc_auc_score(y_true, y_score))
+        return float(roc_auc_score(y_true, y_score))
+    from mlnotes.metrics.averaging import roc_auc
 
-
-def _sklearn_f1(y_true, y_pred):
-    """sklearn's binary F1 with its default value 0.0 for 0/0 (asked for explicitly: no warning)."""
-    from sklearn.metrics import f1_score
-
-    return float(f1_score(y_true, y_pred, zero_division=0.0))
-
-
-@functools.lru_cache(maxsize=1)
-def _auc_expected() -> tuple:
-    return tuple(_sklearn_auc(t, s) for _, t, s in auc_cases())
+    return float(roc_auc(y_true, y_score))
 
 
-@functools.lru_cache(maxsize=1)
-def _f1_expected() -> tuple:
-    return tuple(_sklearn_f1(t, p) for _, t, p in f1_cases())
+def _reference_f1(y_true, y_pred, which="library"):
+    """Binary F1 with 0.0 for 0/0 (sklearn's default, asked for explicitly: no warning), by sklearn or mlnotes."""
+    if which == "library":
+        from sklearn.metrics import f1_score
+
+        return float(f1_score(y_true, y_pred, zero_division=0.0))
+    from mlnotes.metrics.prf import f1
+
+    return float(f1(y_true, y_pred, zero_division=0.0))
+
+
+@functools.lru_cache(maxsize=2)
+def _auc_expected(which: str) -> tuple:
+    """Expected AUC of every case under the oracle ``which`` (the cache key: never the other oracle's values)."""
+    return tuple(_reference_auc(t, s, which) for _, t, s in auc_cases())
+
+
+@functools.lru_cache(maxsize=2)
+def _f1_expected(which: str) -> tuple:
+    """Expected F1 of every case under the oracle ``which``."""
+    return tuple(_reference_f1(t, p, which) for _, t, p in f1_cases())
 
 
 # -- running the reader's code ------------------------------------------------------------------
@@ -250,22 +271,26 @@ def _f1_hint(got, arrays) -> str:
 def check_auc(fn) -> Verdict:
     """Check a reader's ``fn(y_true, y_score) -> float`` against sklearn's roc_auc_score on 11 cases.
 
+    Reference: ``sklearn.metrics.roc_auc_score`` (float64); in the browser (Pyodide)
+    ``mlnotes.metrics.roc_auc``, proven equal in tests/test_metrics_averaging.py.
     One-class input must raise ValueError. Never raises because of ``fn``. See chapter: chapters/metrics.md
     """
     drill = "ROC AUC"
     if not callable(fn):
         return Verdict(drill, (CaseResult("(setup)", False, f"expected a function, got {type(fn).__name__}."),))
     return Verdict(drill, tuple(_run(fn, name, (t, s), ("y_true", "y_score"), want, _auc_hint)
-                                for (name, t, s), want in zip(auc_cases(), _auc_expected())))
+                                for (name, t, s), want in zip(auc_cases(), _auc_expected(oracle()))))
 
 
 def check_f1(fn) -> Verdict:
     """Check a reader's binary ``fn(y_true, y_pred) -> float`` against sklearn's f1_score on 9 cases.
 
-    Never raises because of ``fn``. See chapter: chapters/metrics.md
+    Reference: ``sklearn.metrics.f1_score(zero_division=0.0)``; in the browser (Pyodide)
+    ``mlnotes.metrics.f1``, proven equal in tests/test_metrics.py. Never raises because of ``fn``.
+    See chapter: chapters/metrics.md
     """
     drill = "binary F1"
     if not callable(fn):
         return Verdict(drill, (CaseResult("(setup)", False, f"expected a function, got {type(fn).__name__}."),))
     return Verdict(drill, tuple(_run(fn, name, (t, p), ("y_true", "y_pred"), want, _f1_hint)
-                                for (name, t, p), want in zip(f1_cases(), _f1_expected())))
+                                for (name, t, p), want in zip(f1_cases(), _f1_expected(oracle()))))

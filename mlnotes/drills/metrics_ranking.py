@@ -7,7 +7,9 @@ the same sum for the ideal order (documents sorted by relevance); return the mea
 $$\mathrm{DCG@}k = \sum_{i=1}^{\min(k, N)} \frac{g_{(i)}}{\log_2(i + 1)},\qquad
 \mathrm{NDCG@}k = \frac{1}{Q}\sum_q \frac{\mathrm{DCG@}k_q}{\mathrm{IDCG@}k_q},$$
 with a query's NDCG set to 0 when it has no relevant document (IDCG = 0), as sklearn does.
-The gain is linear (sklearn's), not $2^g - 1$.
+The gain is linear (sklearn's), not $2^g - 1$. Reference: ``sklearn.metrics.ndcg_score``; in the
+browser (Pyodide) ``mlnotes.metrics.ndcg_at_k``, proven equal in tests/test_metrics.py and
+tests/test_metrics_regression.py (and on these cases in tests/test_drills_metrics_ranking.py).
 
 See chapter: chapters/metrics_ranking.md
 """
@@ -20,7 +22,7 @@ from numbers import Real
 
 import numpy as np
 
-from mlnotes.drills.core import CaseResult, Verdict, call_reader, check_outputs, fmt
+from mlnotes.drills.core import CaseResult, Verdict, call_reader, check_outputs, fmt, oracle
 
 RTOL, ATOL = 1e-9, 1e-12
 
@@ -63,15 +65,21 @@ def ndcg_cases() -> list:
     ]
 
 
-def _sklearn_ndcg(relevance, scores, k) -> float:
-    from sklearn.metrics import ndcg_score
+def _reference_ndcg(relevance, scores, k, which="library") -> float:
+    """Mean NDCG@k by sklearn (oracle "library") or by mlnotes.metrics ("mlnotes", numpy only)."""
+    if which == "library":
+        from sklearn.metrics import ndcg_score
 
-    return float(ndcg_score(relevance, scores, k=k))
+        return float(ndcg_score(relevance, scores, k=k))
+    from mlnotes.metrics.ranking import ndcg_at_k
+
+    return float(ndcg_at_k(relevance, scores, k))
 
 
-@functools.lru_cache(maxsize=1)
-def _expected() -> tuple:
-    return tuple(_sklearn_ndcg(r, s, k) for _, r, s, k in ndcg_cases())
+@functools.lru_cache(maxsize=2)
+def _expected(which: str) -> tuple:
+    """Expected NDCG of every case under the oracle ``which`` (the cache key: never the other oracle's values)."""
+    return tuple(_reference_ndcg(r, s, k, which) for _, r, s, k in ndcg_cases())
 
 
 # -- wrong versions that a reader typically writes ---------------------------------------------------------------
@@ -156,10 +164,12 @@ def _run(fn, name, rel, scores, k, expected) -> CaseResult:
 def check_ndcg(fn) -> Verdict:
     """Check a reader's ``fn(relevance, scores, k) -> float`` against sklearn's ndcg_score on 8 cases.
 
-    Never raises because of ``fn``. See chapter: chapters/metrics_ranking.md
+    Reference: ``sklearn.metrics.ndcg_score`` (float64); in the browser (Pyodide)
+    ``mlnotes.metrics.ndcg_at_k``, proven equal in tests/test_metrics.py. Never raises because of ``fn``.
+    See chapter: chapters/metrics_ranking.md
     """
     drill = "NDCG@k"
     if not callable(fn):
         return Verdict(drill, (CaseResult("(setup)", False, f"expected a function, got {type(fn).__name__}."),))
     return Verdict(drill, tuple(_run(fn, name, rel, s, k, want)
-                                for (name, rel, s, k), want in zip(ndcg_cases(), _expected())))
+                                for (name, rel, s, k), want in zip(ndcg_cases(), _expected(oracle()))))

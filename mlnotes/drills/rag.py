@@ -5,7 +5,9 @@ the variant of ``bm25s`` ``method="lucene"`` (its default):
 $$\mathrm{score}(q, d) = \sum_{t \in q} \ln\!\Big(1 + \frac{N - \mathrm{df}_t + 0.5}{\mathrm{df}_t + 0.5}\Big)
 \frac{\mathrm{tf}_{t,d}}{\mathrm{tf}_{t,d} + k_1\big(1 - b + b\,|d|/\mathrm{avgdl}\big)},$$
 repeated query tokens counted each time, unknown tokens adding 0. Reference: ``BM25`` of
-:mod:`mlnotes.rag.bm25` in float64 (equal to ``bm25s`` in float32 to ~1e-6, tested).
+:mod:`mlnotes.rag.bm25` in float64 (equal to ``bm25s`` in float32 to ~1e-6, tested; its index is a
+``scipy.sparse`` matrix); in the browser (Pyodide, no scipy) ``bm25_reference`` of the same module
+(loops, numpy only), proven equal to both in tests/test_rag_sparse.py (test_bm25_equals_bm25s).
 
 **RRF.** ``fn(rankings, k=60) -> fused`` (ids, best first) with
 $\mathrm{RRF}(d) = \sum_i 1/(k + \mathrm{rank}_i(d))$, ranks from 1, a list without $d$ adding 0.
@@ -25,8 +27,8 @@ import math
 
 import numpy as np
 
-from mlnotes.drills.core import CaseResult, Verdict, call_reader, check_outputs, fmt
-from mlnotes.rag.bm25 import BM25
+from mlnotes.drills.core import CaseResult, Verdict, call_reader, check_outputs, fmt, library_oracle
+from mlnotes.rag.bm25 import BM25, bm25_reference
 from mlnotes.rag.fusion import rrf_scores
 
 RTOL, ATOL = 1e-9, 1e-12
@@ -90,7 +92,10 @@ def bm25_cases() -> list:
 
 
 def _bm25_expected(query, docs, k1, b):
-    return BM25(k1, b, "lucene").fit(docs).scores(query)
+    """The expected scores (N,): the sparse BM25 index (scipy) in Python, the loop reference in the browser."""
+    if library_oracle():
+        return BM25(k1, b, "lucene").fit(docs).scores(query)
+    return bm25_reference(query, docs, k1, b, "lucene")
 
 
 def _scores_with(query, docs, k1, b, idf, tfc) -> np.ndarray:
@@ -139,6 +144,9 @@ def _hint(got, variants) -> str:
 
 def check_bm25(fn) -> Verdict:
     """Check a hand-written BM25 (Lucene variant) against :class:`mlnotes.rag.bm25.BM25` on 10 cases.
+
+    Reference: :class:`mlnotes.rag.bm25.BM25` (float64, a scipy.sparse index); in the browser (Pyodide)
+    :func:`mlnotes.rag.bm25.bm25_reference` (numpy only), proven equal in tests/test_rag_sparse.py.
 
     See chapter: chapters/rag.md
     """

@@ -5,10 +5,13 @@ queries and ``d`` (N, k), N >= B: row ``i`` of ``d`` is the positive of query ``
 are extra hard negatives, and ``mask`` (B, N) bool (or None) marks columns left out of a row
 (false negatives: the set $\mathcal M_i$):
 $$\mathcal L = \frac1B\sum_{i=1}^B\Big(\log\sum_{j\notin\mathcal M_i} e^{q_i\cdot d_j/\tau} - q_i\cdot d_i/\tau\Big).$$
-Reference: :func:`mlnotes.rag.training.info_nce` in float64 (equal to ``F.cross_entropy``).
+Reference: the worked solution below in float64 (numpy), proven equal to ``F.cross_entropy`` and to
+:func:`mlnotes.rag.training.info_nce` (torch) in tests/test_drills_rag_training.py; the same reference runs
+in the browser (Pyodide), so no library is imported here.
 
 **MaxSim.** ``fn(Q, D) -> float`` with ``Q`` (n_q, k), ``D`` (n_d, k):
-$s = \sum_i \max_j Q_i\cdot D_j$. Reference: :func:`mlnotes.rag.late_interaction.maxsim`.
+$s = \sum_i \max_j Q_i\cdot D_j$. Reference: the worked solution below (numpy), proven equal to
+:func:`mlnotes.rag.late_interaction.maxsim` in tests/test_drills_rag_training.py; the same in the browser.
 
 Both checkers survive hostile code (exceptions, wrong types and shapes, NaN, inputs modified in
 place) and name the likely bug when the answer matches a typical mistake.
@@ -190,6 +193,9 @@ def _overflow_hint(got, case) -> str:
 def check_info_nce_masked(fn) -> Verdict:
     """Check a hand-written InfoNCE (positives on the diagonal, extra negatives, a mask) on 9 cases.
 
+    Reference: :func:`info_nce_masked_solution` (numpy, float64), proven equal to ``F.cross_entropy`` in
+    tests/test_drills_rag_training.py; the same in the browser (Pyodide).
+
     See chapter: chapters/rag_training.md
     """
     return _run(fn, info_nce_masked_solution, info_nce_masked_cases(), "InfoNCE for retrieval (extra negatives, mask)", _info_nce_variants,
@@ -197,6 +203,10 @@ def check_info_nce_masked(fn) -> Verdict:
 
 
 def check_maxsim(fn) -> Verdict:
-    """Check a hand-written MaxSim on 6 cases. See chapter: chapters/rag_training.md"""
+    """Check a hand-written MaxSim on 6 cases.
+
+    Reference: :func:`maxsim_solution` (numpy), proven equal to :func:`mlnotes.rag.late_interaction.maxsim` in
+    tests/test_drills_rag_training.py; the same in the browser (Pyodide). See chapter: chapters/rag_training.md
+    """
     return _run(fn, maxsim_solution, maxsim_cases(), "MaxSim (late interaction)", _maxsim_variants,
                 lambda got, case: "")
