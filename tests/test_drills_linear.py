@@ -9,6 +9,10 @@ from mlnotes.drills.core import Verdict
 from mlnotes.drills.linear import (check_logistic_gd, check_normal_equation, logistic_gd_solution,
                                    normal_equation_solution)
 from mlnotes.linear import fit_logistic_gd
+from tests.drill_answers.linear import (logistic_gd_ascent, logistic_gd_bias_after_w, logistic_gd_bias_never_updated,
+                                        logistic_gd_mse_gradient, logistic_gd_one_step_too_many,
+                                        logistic_gd_summed_gradient, normal_equation_inv, normal_equation_qr,
+                                        normal_equation_refuses_rank_deficient, normal_equation_solve)
 
 
 def test_solutions_pass():
@@ -49,8 +53,21 @@ def test_logistic_mistakes_are_named(knobs, needle):
 
 
 @pytest.mark.parametrize("fn,needle", [
-    (lambda X, y: np.linalg.inv(X.T @ X) @ X.T @ y, "you formed XᵀX (inv)"),
-    (lambda X, y: np.linalg.solve(X.T @ X, X.T @ y), "you formed XᵀX (solve)"),
+    (logistic_gd_ascent, "gradient *ascent*"),
+    (logistic_gd_summed_gradient, "summed, not averaged"),
+    (logistic_gd_bias_never_updated, "b never moves"),
+    (logistic_gd_mse_gradient, "gradient of the MSE"),
+    (logistic_gd_bias_after_w, "after w was updated"),
+    (logistic_gd_one_step_too_many, "one step too many"),
+], ids=lambda v: v.__name__ if callable(v) else None)
+def test_known_wrong_logistic_answers_are_named(fn, needle):
+    verdict = check_logistic_gd(fn)
+    assert not verdict.passed and needle in verdict.message, verdict.message
+
+
+@pytest.mark.parametrize("fn,needle", [
+    (normal_equation_inv, "you formed XᵀX (inv)"),
+    (normal_equation_solve, "you formed XᵀX (solve)"),
 ])
 def test_normal_equation_mistakes_are_named(fn, needle):
     verdict = check_normal_equation(fn)
@@ -60,23 +77,14 @@ def test_normal_equation_mistakes_are_named(fn, needle):
 
 
 def test_qr_without_care_fails_only_the_rank_deficient_case_with_a_hint():
-    def qr(X, y):
-        Q, R = np.linalg.qr(X)
-        return np.linalg.solve(R, Q.T @ y)
-
-    verdict = check_normal_equation(qr)
+    verdict = check_normal_equation(normal_equation_qr)
     failed = [r for r in verdict.results if not r.passed]
     assert len(failed) == 1 and failed[0].name.startswith("rank-deficient")
     assert "minimum-norm" in failed[0].message
 
 
 def test_singular_solve_error_gets_a_hint():
-    def strict(X, y):
-        if np.linalg.matrix_rank(X) < X.shape[1]:
-            raise np.linalg.LinAlgError("Singular matrix")
-        return np.linalg.lstsq(X, y, rcond=None)[0]
-
-    verdict = check_normal_equation(strict)
+    verdict = check_normal_equation(normal_equation_refuses_rank_deficient)
     assert not verdict.passed and "minimum-norm solution" in verdict.message
 
 

@@ -6,7 +6,11 @@ import pytest
 from mlnotes.drills.core import Verdict
 from mlnotes.drills.svm import (_hinge_variant, check_hinge_step, check_rbf_kernel, hinge_step_solution,
                                 rbf_kernel_solution)
+from mlnotes.drills.svm import _rbf_reference
 from mlnotes.svm import hinge_subgradient_step, rbf_kernel
+from tests.drill_answers.svm import (hinge_step_updates_w_in_place, rbf_kernel_divides_by_gamma,
+                                     rbf_kernel_gamma_as_sigma, rbf_kernel_ignores_gamma, rbf_kernel_transposed,
+                                     rbf_kernel_unclipped, rbf_kernel_unsquared_distance)
 
 
 def test_solutions_pass_and_equal_the_library():
@@ -31,15 +35,16 @@ def test_hinge_mistakes_are_named(knobs, hint):
     assert not verdict.passed and "Likely bug" in verdict.message and hint in verdict.message, verdict.message
 
 
-def _d2(X, Z):
-    return ((X[:, None, :] - Z[None, :, :]) ** 2).sum(-1)
+def test_browser_reference_is_sklearns_bit_for_bit():
+    for library, browser in zip(_rbf_reference("library"), _rbf_reference("mlnotes")):
+        np.testing.assert_array_equal(browser, library)
 
 
 @pytest.mark.parametrize("fn,hint", [
-    (lambda X, Z, gamma: np.exp(-gamma * np.sqrt(_d2(X, Z))), "not squared"),
-    (lambda X, Z, gamma: np.exp(-_d2(X, Z) / (2 * gamma**2)), "like σ"),
-    (lambda X, Z, gamma: np.exp(-_d2(X, Z) / gamma), "divided by γ"),
-    (lambda X, Z, gamma: np.exp(-_d2(X, Z)), "γ is not used"),
+    (rbf_kernel_unsquared_distance, "not squared"),
+    (rbf_kernel_gamma_as_sigma, "like σ"),
+    (rbf_kernel_divides_by_gamma, "divided by γ"),
+    (rbf_kernel_ignores_gamma, "γ is not used"),
 ])
 def test_rbf_mistakes_are_named(fn, hint):
     verdict = check_rbf_kernel(fn)
@@ -47,21 +52,13 @@ def test_rbf_mistakes_are_named(fn, hint):
 
 
 def test_unclipped_expansion_is_caught():
-    def unclipped(X, Z, gamma):
-        return np.exp(-gamma * ((X**2).sum(1)[:, None] + (Z**2).sum(1)[None, :] - 2 * X @ Z.T))
-
-    verdict = check_rbf_kernel(unclipped)
+    verdict = check_rbf_kernel(rbf_kernel_unclipped)
     assert not verdict.passed and "clip it at 0" in verdict.message
 
 
 def test_transposed_kernel_names_the_shape():
-    verdict = check_rbf_kernel(lambda X, Z, gamma: rbf_kernel_solution(X, Z, gamma).T)
+    verdict = check_rbf_kernel(rbf_kernel_transposed)
     assert not verdict.passed and "has shape (4, 5), expected (5, 4)" in verdict.message
-
-
-def _mutating(w, b, X, y, C, lr):
-    w -= lr * w
-    return w, b
 
 
 def _exits(*args, **kwargs):
@@ -69,7 +66,7 @@ def _exits(*args, **kwargs):
 
 
 @pytest.mark.parametrize("fn,text", [
-    (_mutating, "in place"),
+    (hinge_step_updates_w_in_place, "in place"),
     (_exits, "SystemExit"),
     (lambda **kw: None, "should return a tuple"),
     (lambda **kw: (np.full(2, np.nan), 0.0), "NaN"),

@@ -6,13 +6,12 @@ import numpy as np
 import pytest
 
 from mlnotes.drills.core import Verdict
-from mlnotes.drills.trees import (_split_variant, best_split_solution, check_best_split, check_entropy, check_gini,
-                                  entropy_solution, gini_solution)
-
-
-def props(y):
-    _, c = np.unique(y, return_counts=True)
-    return c / c.sum()
+from mlnotes.drills.trees import (_split_reference, _split_variant, best_split_solution, check_best_split,
+                                  check_entropy, check_gini, entropy_solution, gini_solution)
+from tests.drill_answers.trees import (best_split_between_equal_values, best_split_sorts_x_in_place, entropy_bincount,
+                                       entropy_counts_not_proportions, entropy_is_gini, entropy_natural_log,
+                                       entropy_no_minus, gini_is_entropy, gini_misclassification,
+                                       gini_overwrites_labels, gini_sum_of_squares)
 
 
 def test_solutions_pass():
@@ -29,10 +28,10 @@ def test_solution_values_by_hand():
 
 
 @pytest.mark.parametrize("fn,hint", [
-    (lambda y: float(-np.sum(props(y) * np.log(props(y)))), "natural log"),
-    (lambda y: float(np.sum(props(y) * np.log2(props(y)))), "minus sign"),
-    (lambda y: float(1 - np.sum(props(y) ** 2)), "Gini impurity, not the entropy"),
-    (lambda y: float(-np.sum(np.unique(y, return_counts=True)[1] * np.log2(props(y)))), "counts are used"),
+    (entropy_natural_log, "natural log"),
+    (entropy_no_minus, "minus sign"),
+    (entropy_is_gini, "Gini impurity, not the entropy"),
+    (entropy_counts_not_proportions, "counts are used"),
 ])
 def test_entropy_mistakes_are_named(fn, hint):
     verdict = check_entropy(fn)
@@ -40,9 +39,9 @@ def test_entropy_mistakes_are_named(fn, hint):
 
 
 @pytest.mark.parametrize("fn,hint", [
-    (lambda y: float(np.sum(props(y) ** 2)), "1 − Σ p_k²"),
-    (lambda y: entropy_solution(y), "the entropy, not the Gini"),
-    (lambda y: float(1 - np.max(props(y))), "misclassification"),
+    (gini_sum_of_squares, "1 − Σ p_k²"),
+    (gini_is_entropy, "the entropy, not the Gini"),
+    (gini_misclassification, "misclassification"),
 ])
 def test_gini_mistakes_are_named(fn, hint):
     verdict = check_gini(fn)
@@ -50,12 +49,7 @@ def test_gini_mistakes_are_named(fn, hint):
 
 
 def test_bincount_entropy_fails_on_odd_labels_only():
-    def bincount_entropy(y):
-        p = np.bincount(y) / len(y)
-        p = p[p > 0]
-        return float(-np.sum(p * np.log2(p)))
-
-    verdict = check_entropy(bincount_entropy)
+    verdict = check_entropy(entropy_bincount)
     failed = {r.name for r in verdict.results if not r.passed}
     assert failed == {"labels -1 and +1", "string labels"}
     assert "raised" in verdict.first_failure.message
@@ -74,27 +68,9 @@ def test_split_mistakes_are_named(knobs, hint):
 
 
 def test_split_between_equal_values_fails():
-    def no_dedup(x, y):
-        x, y = np.asarray(x, float), np.asarray(y)
-        o = np.argsort(x, kind="stable")
-        xs, ys, n = x[o], y[o], len(x)
-        best = max(((gini_solution(ys) - i / n * gini_solution(ys[:i]) - (n - i) / n * gini_solution(ys[i:]),
-                     (xs[i - 1] + xs[i]) / 2) for i in range(1, n)))
-        return best[1], best[0]
-
-    verdict = check_best_split(no_dedup)
+    verdict = check_best_split(best_split_between_equal_values)
     assert not verdict.passed
     assert any(not r.passed and "repeated" in r.name for r in verdict.results)
-
-
-def hostile_sorts_in_place(x, y):
-    x.sort()
-    return best_split_solution(x, y)
-
-
-def hostile_mutates_labels(y):
-    y[...] = y[0]
-    return 0.0
 
 
 @pytest.mark.parametrize("check,fn,expect", [
@@ -103,9 +79,9 @@ def hostile_mutates_labels(y):
     (check_entropy, lambda y: "1.0", "got str"),
     (check_entropy, lambda y: float("nan"), "NaN"),
     (check_entropy, lambda y: np.ones(3), "has shape (3,)"),
-    (check_gini, hostile_mutates_labels, "modified its input(s) y in place"),
+    (check_gini, gini_overwrites_labels, "modified its input(s) y in place"),
     (check_gini, lambda y: exec("raise SystemExit(3)"), "raised SystemExit"),
-    (check_best_split, hostile_sorts_in_place, "modified its input(s) x in place"),
+    (check_best_split, best_split_sorts_x_in_place, "modified its input(s) x in place"),
     (check_best_split, lambda x, y: 0.5, "should return a tuple (threshold, gain)"),
     (check_best_split, lambda x, y: (0.5,), "tuple of 2"),
     (check_best_split, lambda x, y: (np.inf, 0.1), "NaN/inf"),
@@ -120,11 +96,16 @@ def test_hostile_code_never_crashes(check, fn, expect):
 
 
 def test_reference_thresholds_are_sklearn_midpoints():
-    from mlnotes.drills.trees import _split_reference
-
-    for name, kwargs, (t, gain) in _split_reference():
+    for name, kwargs, (t, gain) in _split_reference("library"):
         xs = np.unique(kwargs["x"])
         i = np.searchsorted(xs, t)
         assert 0 < i < len(xs) and t == xs[i - 1] / 2 + xs[i] / 2, name
         assert 0 < gain <= 1 - 1 / len(np.unique(kwargs["y"])) + 1e-12
         assert math.isclose(best_split_solution(**kwargs)[1], gain, rel_tol=1e-12)
+
+
+def test_browser_reference_is_sklearns():
+    """The browser's reference (our CART) gives sklearn's threshold and Gini decrease on every case, bit for bit."""
+    for (name, kw, library), (_, kw_browser, browser) in zip(_split_reference("library"), _split_reference("mlnotes")):
+        assert browser == library, name
+        np.testing.assert_array_equal(kw_browser["x"], kw["x"])

@@ -8,9 +8,11 @@ import pytest
 from sklearn.cluster import KMeans as SklearnKMeans
 
 from mlnotes.drills.core import Verdict
-from mlnotes.drills.unsupervised import (_kmeans_variant, _pca_variant, check_kmeans, check_pca, kmeans_cases,
-                                         kmeans_solution, pca_solution)
+from mlnotes.drills.unsupervised import (_kmeans_variant, _pca_reference, _pca_variant, check_kmeans, check_pca,
+                                         kmeans_cases, kmeans_solution, pca_solution)
 from mlnotes.unsupervised import pca_svd
+from tests.drill_answers.unsupervised import (kmeans_as_in_the_notes, kmeans_integer_centres,
+                                              kmeans_updates_init_centers_in_place)
 
 
 def test_solutions_pass():
@@ -29,6 +31,14 @@ def test_kmeans_solution_equals_sklearn(name, kwargs):
         ref = SklearnKMeans(len(init), init=init, n_init=1, tol=0.0, algorithm="lloyd").fit(X)
     np.testing.assert_array_equal(labels, ref.labels_)
     np.testing.assert_allclose(centers, ref.cluster_centers_, atol=1e-9)
+
+
+def test_browser_reference_is_sklearns():
+    """The browser's reference (pca_svd with sklearn's signs) equals sklearn's PCA on every case, signs included."""
+    for (comps, var), (ref_comps, ref_var) in zip(_pca_reference("mlnotes"), _pca_reference("library")):
+        np.testing.assert_array_equal(np.sign(comps), np.sign(ref_comps))
+        np.testing.assert_allclose(comps, ref_comps, rtol=1e-14, atol=1e-15)
+        np.testing.assert_allclose(var, ref_var, rtol=1e-14, atol=0)
 
 
 def test_sign_flips_are_accepted():
@@ -59,30 +69,20 @@ def test_pca_mistakes_are_named(kind, hint):
     assert not verdict.passed and hint in verdict.message, verdict.message
 
 
-def test_notes_style_kmeans_fails_with_nan_hint():
-    def notes_like(X, init_centers, max_iter=100):
-        centroids = np.array(init_centers, dtype=float)
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            for _ in range(max_iter):
-                labels = np.argmin(((X[:, None] - centroids[None]) ** 2).sum(-1), axis=1)
-                for j in range(len(centroids)):
-                    centroids[j] = X[labels == j].mean(axis=0)
-        return labels, centroids
+def test_integer_centres_answer_is_named():
+    verdict = check_kmeans(kmeans_integer_centres)
+    assert not verdict.passed and "integer dtype" in verdict.message, verdict.message
 
-    verdict = check_kmeans(notes_like)
+
+def test_notes_style_kmeans_fails_with_nan_hint():
+    verdict = check_kmeans(kmeans_as_in_the_notes)
     assert not verdict.passed
     failed = [r for r in verdict.results if not r.passed]
     assert any("NaN" in r.message for r in failed)
 
 
-def _mutating(X, init_centers, max_iter=100):
-    init_centers[0] = 0
-    return kmeans_solution(X, init_centers, max_iter)
-
-
 @pytest.mark.parametrize("fn,text", [
-    (_mutating, "in place"),
+    (kmeans_updates_init_centers_in_place, "in place"),
     (lambda *a, **k: None, "should return a tuple"),
     (lambda X, init_centers, max_iter=100: (np.zeros(len(X)), init_centers, 1), "tuple of 2"),
     (lambda X, init_centers, max_iter=100: (np.zeros(3), init_centers), "has shape"),

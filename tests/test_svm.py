@@ -27,6 +27,16 @@ def test_kernels_equal_sklearn():
     np.testing.assert_array_equal(kernel_matrix(A, None, "rbf", gamma=0.3), rbf_kernel(A, A, gamma=0.3))
 
 
+def test_rbf_kernel_is_sklearns_bit_for_bit():
+    """Same formula order as sklearn's euclidean_distances: the RBF drill's browser reference (mlnotes.drills.svm)
+    prints the same digits as sklearn's, even where ‖x‖² + ‖z‖² − 2x·z rounds (coordinates near 1e4)."""
+    rng = np.random.default_rng(22)
+    big = 1e4 + rng.standard_normal((5, 2))
+    for X, Z, gamma in ((A, B, 0.7), (A, A.copy(), 1.0), (big, big.copy(), 1.0), (A[:, :1], B[:, :1], 3.0),
+                        (A, B[:2], 1000.0)):
+        np.testing.assert_array_equal(rbf_kernel(X, Z, gamma=gamma), sk_rbf(X, Z, gamma=gamma))
+
+
 def test_kernels_keep_float32():
     a32, b32 = A.astype(np.float32), B.astype(np.float32)
     for K in (rbf_kernel(a32, b32), polynomial_kernel(a32, b32), linear_kernel(a32, b32), squared_distances(a32)):

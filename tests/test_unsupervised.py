@@ -19,6 +19,7 @@ from mlnotes.unsupervised import (NOTES_COMMENT_LINE, KMeans, align_signs, datas
                                   pca_svd, reconstruct, same_partition, sample_image, silhouette_samples,
                                   silhouette_score, svd_from_eigh)
 from mlnotes.unsupervised import cost
+from mlnotes.unsupervised.pca import sklearn_signs
 from mlnotes.unsupervised import experiments as ex
 
 
@@ -133,6 +134,19 @@ def test_pca_both_ways_equal_sklearn(shape):
         Z = ours.transform(X)
         np.testing.assert_allclose(np.abs(Z[:, :k][:, live]), np.abs(ref.transform(X)[:, live]), atol=1e-8)
         np.testing.assert_allclose(ours.inverse_transform(Z), X, atol=1e-9)  # all components: lossless
+
+
+@pytest.mark.parametrize("shape,k", [((60, 5), 2), ((60, 5), 5), ((8, 12), 3), ((20, 1), 1), ((30, 4), 3)])
+def test_pca_svd_with_sklearn_signs_is_sklearns_pca(shape, k):
+    """The PCA drill's browser reference (mlnotes.drills.unsupervised): pca_svd plus sklearn's sign convention
+    gives scikit-learn's components_ and explained_variance_, digit for digit."""
+    rng = np.random.default_rng(shape[0] + k)
+    X = rng.standard_normal(shape) @ np.diag(np.linspace(3, 0.5, shape[1])) + 1000.0
+    ref = PCA(n_components=k, svd_solver="full").fit(X)
+    ours = pca_svd(X, k)
+    np.testing.assert_allclose(sklearn_signs(ours.components), ref.components_, rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(ours.explained_variance, ref.explained_variance_, rtol=1e-14, atol=0)
+    np.testing.assert_array_equal(sklearn_signs(-ours.components), sklearn_signs(ours.components))
 
 
 def test_pca_n_components_and_digits():

@@ -5,12 +5,14 @@ r"""Drills for tree ensembles: gradient boosting with stumps, and Shapley values
   $F_0 = \bar y$; each round fits the stump that most reduces the squared error of the residuals
   $r = y - F$ (threshold halfway between two consecutive distinct values of one feature, each side
   predicting its mean residual) and adds it times the learning rate. Checked against
-  ``sklearn.ensemble.GradientBoostingRegressor(max_depth=1)``; every case has a unique best stump
-  in every round.
+  ``sklearn.ensemble.GradientBoostingRegressor(max_depth=1)`` (in the browser, Pyodide, against
+  :class:`mlnotes.trees.GBDTRegressor`, proven equal in ``tests/test_trees_ensembles.py``); every case has a
+  unique best stump in every round.
 * ``check_shapley(fn)``: ``fn(v, n_features) -> (d,)``, the exact Shapley values of a value
   function ``v(S)`` (S a frozenset of feature indices):
   $\phi_i = \sum_{S \not\ni i} \frac{|S|!\,(d-|S|-1)!}{d!}\,(v(S\cup\{i\}) - v(S))$. Checked on
-  additive, symmetric, random and tree games against :func:`mlnotes.trees.shapley_from_values`.
+  additive, symmetric, random and tree games against :func:`mlnotes.trees.shapley_from_values` (numpy, with
+  either oracle; equal to the enumeration of the definition in ``tests/test_ensembles_treeshap.py``).
 
 The checkers never crash on the reader's code; on a wrong answer they replay common mistakes and
 name the one that matches.
@@ -26,7 +28,7 @@ from math import factorial
 
 import numpy as np
 
-from mlnotes.drills.core import CaseResult, Verdict, call_reader, check_outputs
+from mlnotes.drills.core import CaseResult, Verdict, call_reader, check_outputs, oracle
 
 
 def _best_stump(X, r):
@@ -124,15 +126,24 @@ def _gbdt_cases() -> list:
     return cases
 
 
-@functools.lru_cache(maxsize=1)
-def _gbdt_reference() -> tuple:
-    """Every case with scikit-learn's GradientBoostingRegressor(max_depth=1) predictions."""
-    from sklearn.ensemble import GradientBoostingRegressor
+@functools.lru_cache(maxsize=2)
+def _gbdt_reference(which: str) -> tuple:
+    """Every case with the predictions of boosted stumps (max_depth=1).
+
+    scikit-learn's ``GradientBoostingRegressor`` for ``which == "library"``, else ours,
+    :class:`mlnotes.trees.GBDTRegressor` (numpy: the browser's), the same trees and predictions
+    (``tests/test_trees_ensembles.py``; on these cases to a few ulps, ``tests/test_drills_trees_ensembles.py``).
+    ``which`` is :func:`~mlnotes.drills.core.oracle`, so the cache never mixes the two.
+    """
+    if which == "library":
+        from sklearn.ensemble import GradientBoostingRegressor as Boosting
+    else:
+        from mlnotes.trees.gbdt import GBDTRegressor as Boosting
 
     out = []
     for name, kw in _gbdt_cases():
-        model = GradientBoostingRegressor(n_estimators=kw["n_rounds"], learning_rate=kw["learning_rate"],
-                                          max_depth=1, random_state=0).fit(kw["X"], kw["y"])
+        model = Boosting(n_estimators=kw["n_rounds"], learning_rate=kw["learning_rate"], max_depth=1,
+                         random_state=0).fit(kw["X"], kw["y"])
         out.append((name, kw, model.predict(kw["X_test"])))
     return tuple(out)
 
@@ -265,14 +276,20 @@ def _run(fn, drill, cases, name, rtol, atol, hints) -> Verdict:
 def check_gbdt_stumps(fn) -> Verdict:
     """Check ``fn(X, y, X_test, n_rounds, learning_rate) -> (M,)`` against sklearn's boosted stumps.
 
+    Reference: ``sklearn.ensemble.GradientBoostingRegressor(max_depth=1)`` (float64); in the browser (Pyodide)
+    :class:`mlnotes.trees.GBDTRegressor`, proven equal in
+    tests/test_trees_ensembles.py::test_gbdt_regression_equals_sklearn.
     See chapter: chapters/ensembles.md
     """
-    return _run(fn, "gradient boosting with stumps", list(_gbdt_reference()), "predictions", 1e-9, 1e-9, _GBDT_HINTS)
+    return _run(fn, "gradient boosting with stumps", list(_gbdt_reference(oracle())), "predictions", 1e-9, 1e-9,
+                _GBDT_HINTS)
 
 
 def check_shapley(fn) -> Verdict:
     """Check ``fn(v, n_features) -> (d,)`` (exact Shapley values) on small games.
 
+    Reference: :func:`mlnotes.trees.shapley_from_values` (numpy, float64) with either oracle, in Python and in the
+    browser (Pyodide); equal to the definition's enumeration in tests/test_ensembles_treeshap.py.
     See chapter: chapters/ensembles.md
     """
     cases = [(name, dict(v=v, n_features=d), _shapley_reference(v, d)) for name, d, v in _games()]

@@ -5,12 +5,15 @@ take ``n_iter`` full-batch steps on the mean log loss
 $$L = \frac1n\sum_i \bigl[\log(1 + e^{z_i}) - y_i z_i\bigr],\ z = Xw + b:\qquad
 w \leftarrow w - \eta\,\tfrac1n X^\top(\sigma(z) - y),\quad b \leftarrow b - \eta\,\tfrac1n\textstyle\sum_i(\sigma(z_i) - y_i),$$
 both gradients taken at the same $(w, b)$. Compared with :func:`mlnotes.linear.fit_logistic_gd`
-($C = \infty$) to rtol 1e-7.
+($C = \infty$) to rtol 1e-7, in Python and in the browser (Pyodide) alike: numpy only, its gradient proven
+equal to torch autograd in ``tests/test_linear.py::test_objective_gradient_and_hessian_match_autograd`` and
+its steps in ``test_gd_reaches_the_newton_solution_and_matches_a_hand_first_step``.
 
 **Least squares** — ``fn(X, y) -> w`` minimising $\lVert y - Xw\rVert$ (no intercept), accurate even
 when $X$ is ill-conditioned ($\kappa(X) = 10^8$: the normal equations lose every digit there) and
 when it is rank-deficient (any least-squares solution is accepted: the fitted values $Xw$ are
-compared). Reference: ``np.linalg.lstsq`` on cases whose exact answer is known.
+compared). Reference: the exact answer the case was built with, or ``np.linalg.lstsq`` (numpy, so the
+same in the browser; ``tests/test_linear.py::test_least_squares_equals_sklearn``).
 
 On a mismatch each checker replays common mistakes and names the one that matches.
 
@@ -24,7 +27,7 @@ import warnings
 
 import numpy as np
 
-from mlnotes.drills.core import CaseResult, Verdict, call_reader, check_outputs, mutated_inputs
+from mlnotes.drills.core import CaseResult, Verdict, call_reader, check_outputs, mutated_inputs, oracle
 
 # -- logistic regression by gradient descent --------------------------------------------------------
 LR_NAMES = ("w", "b")
@@ -75,11 +78,7 @@ _LR_MISTAKES = (
 
 def logistic_cases() -> list:
     """The GD drill's named cases: (name, kwargs)."""
-    from mlnotes.linear.experiments import breast_cancer
-
     rng = np.random.default_rng(31)
-    X_bc, y_bc = breast_cancer()
-    pick = rng.choice(len(y_bc), 80, replace=False)
 
     def blobs(n, d, shift):
         y = rng.integers(0, 2, n)
@@ -88,6 +87,10 @@ def logistic_cases() -> list:
     Xa, ya = blobs(30, 3, 0.7)
     Xb, yb = blobs(25, 1, 1.0)
     Xc, yc = blobs(20, 2, 3.0)
+    factors = rng.standard_normal((80, 3))  # 30 features driven by 3 latent factors: strongly correlated columns
+    Xf = factors @ rng.standard_normal((3, 30)) + 0.3 * rng.standard_normal((80, 30))
+    Xf = (Xf - Xf.mean(axis=0)) / Xf.std(axis=0)
+    yf = (factors[:, 0] + 0.5 * rng.standard_normal(80) > 0).astype(int)
     return [
         ("random (30, 3), lr = 0.5, 50 steps", dict(X=Xa, y=ya, lr=0.5, n_iter=50)),
         ("one feature (25, 1)", dict(X=Xb, y=yb, lr=1.0, n_iter=30)),
@@ -95,14 +98,15 @@ def logistic_cases() -> list:
         ("one step from zero: w = −lr·Xᵀ(½ − y)/n", dict(X=Xa, y=ya, lr=0.1, n_iter=1)),
         ("unbalanced labels (b must learn the base rate)", dict(X=Xa, y=(np.arange(30) < 6).astype(int), lr=0.5,
                                                                 n_iter=40)),
-        ("breast cancer, 80 rows × 30 standardized features", dict(X=X_bc[pick], y=y_bc[pick], lr=0.5, n_iter=60)),
+        ("30 correlated standardized features (80 rows, 3 latent factors)", dict(X=Xf, y=yf, lr=0.5, n_iter=60)),
         ("nearly separable, logits in the hundreds", dict(X=30.0 * Xc, y=yc, lr=1.0, n_iter=40)),
     ]
 
 
-@functools.lru_cache(maxsize=1)
-def _lr_cases_with_reference() -> tuple:
-    from mlnotes.linear import fit_logistic_gd
+@functools.lru_cache(maxsize=2)
+def _lr_cases_with_reference(which: str) -> tuple:
+    """The cases with ours as the reference (numpy in both oracles; ``which`` keys the cache by the oracle)."""
+    from mlnotes.linear.logistic import fit_logistic_gd
 
     out = []
     for name, kw in logistic_cases():
@@ -157,13 +161,16 @@ def _run_cases(fn, drill, cases, names, rtol, atol, hint) -> Verdict:
 def check_logistic_gd(fn) -> Verdict:
     """Check a reader's ``fn(X, y, lr, n_iter) -> (w, b)`` (GD on the mean log loss from zeros) against ours.
 
+    Reference: :func:`mlnotes.linear.fit_logistic_gd` (numpy, float64) with either oracle, in Python and in the
+    browser (Pyodide); its gradient is proven equal to torch autograd in tests/test_linear.py.
     Returns a :class:`~mlnotes.drills.core.Verdict`; never raises because of ``fn``.
     See chapter: chapters/linear_models.md
     """
     def hint(name, kw, got, error):
         return "" if got is None else _diagnose(got, _lr_variant, _LR_MISTAKES, kw)
 
-    return _run_cases(fn, "logistic regression by GD", _lr_cases_with_reference(), LR_NAMES, 1e-7, 1e-10, hint)
+    return _run_cases(fn, "logistic regression by GD", _lr_cases_with_reference(oracle()), LR_NAMES, 1e-7, 1e-10,
+                      hint)
 
 
 # -- least squares, stably ----------------------------------------------------------------------------
@@ -214,8 +221,9 @@ def _least_squares_compare(X, y, w_exact):
     return compare
 
 
-@functools.lru_cache(maxsize=1)
-def _ls_cases_with_reference() -> tuple:
+@functools.lru_cache(maxsize=2)
+def _ls_cases_with_reference(which: str) -> tuple:
+    """The cases with their comparison functions (numpy in both oracles; ``which`` keys the cache by the oracle)."""
     return tuple((name, dict(X=X, y=y), _least_squares_compare(X, y, w)) for name, X, y, w in least_squares_cases())
 
 
@@ -246,7 +254,9 @@ def _ls_hint(name, kw, got, error) -> str:
 def check_normal_equation(fn) -> Verdict:
     """Check a reader's ``fn(X, y) -> w`` minimising ‖y − Xw‖, on well-, ill-conditioned and rank-deficient X.
 
+    Reference: the exact w each case was built with, or ``np.linalg.lstsq`` (numpy, float64) — the same with
+    either oracle, in Python and in the browser (Pyodide); see tests/test_linear.py::test_least_squares_equals_sklearn.
     Returns a :class:`~mlnotes.drills.core.Verdict`; never raises because of ``fn``.
     See chapter: chapters/linear_models.md
     """
-    return _run_cases(fn, "normal equation, stably", _ls_cases_with_reference(), ("w",), 0.0, 0.0, _ls_hint)
+    return _run_cases(fn, "normal equation, stably", _ls_cases_with_reference(oracle()), ("w",), 0.0, 0.0, _ls_hint)

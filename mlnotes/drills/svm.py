@@ -4,9 +4,11 @@ r"""Drills for SVMs: one hinge-loss subgradient step, and the RBF kernel matrix.
   $J(w, b) = \tfrac12\lVert w\rVert^2 + C\sum_i \max(0, 1 - y_i(w^\top x_i + b))$ with the points of
   margin $m_i < 1$ (strictly) active:
   $w \leftarrow w - \eta\,(w - C\sum_{m_i<1} y_i x_i)$, $b \leftarrow b + \eta\, C\sum_{m_i<1} y_i$.
-  Reference: :func:`mlnotes.svm.primal.hinge_subgradient_step` (and torch autograd in the tests).
+  Reference: :func:`hinge_step_solution` (numpy, so the same in the browser), equal to
+  :func:`mlnotes.svm.primal.hinge_subgradient_step`, itself proven equal to torch autograd in ``tests/test_svm.py``.
 * ``check_rbf_kernel(fn)``: ``fn(X, Z, gamma) -> K`` with $K_{ij} = \exp(-\gamma\lVert x_i - z_j\rVert^2)$,
-  X (n, D), Z (m, D), K (n, m); compared with ``sklearn.metrics.pairwise.rbf_kernel`` and required
+  X (n, D), Z (m, D), K (n, m); compared with ``sklearn.metrics.pairwise.rbf_kernel`` (in the browser,
+  Pyodide, with :func:`mlnotes.svm.rbf_kernel`, bit for bit the same: ``tests/test_svm.py``) and required
   to stay in $[0, 1]$ (a squared distance computed as $\lVert x\rVert^2 + \lVert z\rVert^2 - 2x^\top z$ can
   come out slightly negative: clip it at 0).
 
@@ -22,7 +24,7 @@ import functools
 
 import numpy as np
 
-from mlnotes.drills.core import CaseResult, Verdict, call_reader, check_outputs, mutated_inputs, shapes_of
+from mlnotes.drills.core import CaseResult, Verdict, call_reader, check_outputs, mutated_inputs, oracle, shapes_of
 
 
 def hinge_step_solution(w, b, X, y, C, lr):
@@ -124,8 +126,12 @@ def rbf_cases() -> list:
     See chapter: chapters/svm.md
     """
     rng = np.random.default_rng(22)
-    A = rng.standard_normal((6, 3))
-    big = 1e4 + rng.standard_normal((5, 2))
+    A = np.array([[0.0, 1.0, -2.0], [3.0, 0.0, 1.0], [-1.0, -1.0, 2.0], [2.0, 2.0, 0.0], [0.0, -3.0, 1.0],
+                  [1.0, 0.0, 0.0]])  # integers: ‖x‖² + ‖z‖² − 2x·z is exact whatever the order of the sums
+    # 1-D, so each square and product is one rounding on every platform (no summation order to differ): the
+    # pairs 10000.1, 10000.100001 and 10000.7, 10000.700003 are 1e-6 and 3e-6 apart, and ‖x‖² + ‖z‖² − 2x·z
+    # rounds to −3e-8 for them, so an unclipped expansion gives K > 1 in Python and in the browser alike
+    big = np.array([[10000.1], [10000.100001], [9998.4], [10000.7], [10000.700003]])
     return [
         ("random, X (5, 2), Z (4, 2)", dict(X=rng.standard_normal((5, 2)), Z=rng.standard_normal((4, 2)), gamma=0.3)),
         ("random, X (8, 6), Z (3, 6), γ = 0.1", dict(X=rng.standard_normal((8, 6)), Z=rng.standard_normal((3, 6)),
@@ -139,10 +145,16 @@ def rbf_cases() -> list:
     ]
 
 
-@functools.lru_cache(maxsize=1)
-def _rbf_reference() -> tuple:
-    from sklearn.metrics.pairwise import rbf_kernel
+@functools.lru_cache(maxsize=2)
+def _rbf_reference(which: str) -> tuple:
+    """K of every case: sklearn's for ``which == "library"``, else mlnotes.svm's (bit for bit equal, tests/test_svm.py).
 
+    ``which`` is :func:`~mlnotes.drills.core.oracle`, so the cache never mixes the two.
+    """
+    if which == "library":
+        from sklearn.metrics.pairwise import rbf_kernel
+    else:
+        from mlnotes.svm.kernels import rbf_kernel
     return tuple(rbf_kernel(kw["X"], kw["Z"], gamma=kw["gamma"]) for _, kw in rbf_cases())
 
 
@@ -200,6 +212,9 @@ def _run(fn, drill, cases, expected, names, *, rtol, atol, hints, extra=None) ->
 def check_hinge_step(fn) -> Verdict:
     """Check ``fn(w, b, X, y, C, lr) -> (new_w, new_b)`` on random and edge cases.
 
+    Reference: :func:`hinge_step_solution` (numpy, float64) with either oracle, in Python and in the browser
+    (Pyodide); the same step as :func:`mlnotes.svm.hinge_subgradient_step`, proven equal to torch autograd in
+    tests/test_svm.py.
     See chapter: chapters/svm.md
     """
     cases = hinge_cases()
@@ -220,8 +235,11 @@ def _in_unit_interval(K) -> str | None:
 def check_rbf_kernel(fn) -> Verdict:
     """Check ``fn(X, Z, gamma) -> K (n, m)`` against ``sklearn.metrics.pairwise.rbf_kernel``.
 
+    Reference: ``sklearn.metrics.pairwise.rbf_kernel`` (float64); in the browser (Pyodide)
+    :func:`mlnotes.svm.rbf_kernel`, proven equal bit for bit in
+    tests/test_svm.py::test_rbf_kernel_is_sklearns_bit_for_bit.
     See chapter: chapters/svm.md
     """
     hints = [(hint, functools.partial(_rbf_variant, kind=kind)) for hint, kind in _RBF_HINTS]
-    return _run(fn, "RBF kernel matrix", rbf_cases(), [(K,) for K in _rbf_reference()], ("K",), rtol=1e-7,
+    return _run(fn, "RBF kernel matrix", rbf_cases(), [(K,) for K in _rbf_reference(oracle())], ("K",), rtol=1e-7,
                 atol=1e-9, hints=hints, extra=_in_unit_interval)

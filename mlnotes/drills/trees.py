@@ -7,7 +7,12 @@ r"""Drills for decision trees: entropy, Gini impurity and the best threshold spl
   and labels y (N,): the threshold $t$ (samples with $x \le t$ go left) that maximises the Gini
   decrease $G(D) - \frac{n_L}{n} G(L) - \frac{n_R}{n} G(R)$, placed halfway between two
   consecutive distinct sorted values, and that decrease. Checked against the root split of
-  ``sklearn.tree.DecisionTreeClassifier(max_depth=1)``; every case has a unique best split.
+  ``sklearn.tree.DecisionTreeClassifier(max_depth=1)`` (in the browser, Pyodide, of
+  :class:`mlnotes.trees.CARTClassifier`, the same tree: ``tests/test_trees_cart.py``); every case has a
+  unique best split.
+
+Entropy and Gini are checked against :func:`entropy_solution` and :func:`gini_solution` (numpy) with
+either oracle.
 
 The checkers never crash on the reader's code; on a wrong answer they replay common mistakes
 (natural log, unweighted children, a threshold on a data value, …) and name the one that matches.
@@ -21,7 +26,7 @@ import functools
 
 import numpy as np
 
-from mlnotes.drills.core import CaseResult, Verdict, call_reader, check_outputs
+from mlnotes.drills.core import CaseResult, Verdict, call_reader, check_outputs, oracle
 
 
 def entropy_solution(y) -> float:
@@ -75,7 +80,8 @@ def _label_cases() -> list:
         ("labels -1 and +1", np.array([-1, 1, 1, 1, -1, 1])),
         ("labels 3 and 7 (not 0..K−1)", np.array([3, 7, 7, 3, 7, 7, 7])),
         ("string labels", np.array(["yes", "no", "yes", "yes", "no"])),
-        ("random, 5 classes, 200 labels", rng.integers(0, 5, 200)),
+        # intp, like np.array([0, 1]): np.bincount refuses int64 labels where intp is int32 (the 32-bit browser)
+        ("random, 5 classes, 200 labels", rng.integers(0, 5, 200).astype(np.intp)),
         ("uniform over 8 classes (3 bits)", np.arange(8).repeat(3)),
     ]
 
@@ -117,14 +123,23 @@ def _split_cases() -> list:
     return cases
 
 
-@functools.lru_cache(maxsize=1)
-def _split_reference() -> tuple:
-    """Every split case with sklearn's stump threshold and Gini decrease."""
-    from sklearn.tree import DecisionTreeClassifier
+@functools.lru_cache(maxsize=2)
+def _split_reference(which: str) -> tuple:
+    """Every split case with the depth-1 tree's threshold and Gini decrease.
+
+    The tree is sklearn's ``DecisionTreeClassifier`` for ``which == "library"``, else ours,
+    :class:`mlnotes.trees.CARTClassifier` (numpy: the browser's), which grows the same tree with the same
+    arrays (``tests/test_trees_cart.py``; on these cases ``tests/test_drills_trees.py``). ``which`` is
+    :func:`~mlnotes.drills.core.oracle`, so the cache never mixes the two.
+    """
+    if which == "library":
+        from sklearn.tree import DecisionTreeClassifier as Tree
+    else:
+        from mlnotes.trees.cart import CARTClassifier as Tree
 
     out = []
     for name, x, y in _split_cases():
-        t = DecisionTreeClassifier(max_depth=1, random_state=0).fit(x[:, None], y).tree_
+        t = Tree(max_depth=1, random_state=0).fit(x[:, None], y).tree_
         l, r = t.children_left[0], t.children_right[0]
         n = t.weighted_n_node_samples
         gain = t.impurity[0] - (n[l] * t.impurity[l] + n[r] * t.impurity[r]) / n[0]
@@ -251,6 +266,7 @@ _SPLIT_HINTS = (
 def check_entropy(fn) -> Verdict:
     """Check ``fn(y) -> float`` (entropy of labels in bits) on random and edge cases.
 
+    Reference: :func:`entropy_solution` (numpy, float64) with either oracle, in Python and in the browser.
     See chapter: chapters/trees.md
     """
     cases = [(name, dict(y=y), entropy_solution(y)) for name, y in _label_cases()]
@@ -260,6 +276,7 @@ def check_entropy(fn) -> Verdict:
 def check_gini(fn) -> Verdict:
     """Check ``fn(y) -> float`` (Gini impurity of labels) on random and edge cases.
 
+    Reference: :func:`gini_solution` (numpy, float64) with either oracle, in Python and in the browser.
     See chapter: chapters/trees.md
     """
     cases = [(name, dict(y=y), gini_solution(y)) for name, y in _label_cases()]
@@ -269,7 +286,11 @@ def check_gini(fn) -> Verdict:
 def check_best_split(fn) -> Verdict:
     """Check ``fn(x, y) -> (threshold, gain)`` against the root split of sklearn's depth-1 tree.
 
+    Reference: ``sklearn.tree.DecisionTreeClassifier(max_depth=1)`` (threshold and Gini decrease in float64);
+    in the browser (Pyodide) :class:`mlnotes.trees.CARTClassifier`, proven equal in
+    tests/test_trees_cart.py (test_root_split_and_decrease, test_same_tree_as_sklearn_with_same_random_state)
+    and identical on these cases in tests/test_drills_trees.py.
     See chapter: chapters/trees.md
     """
-    return _run(fn, "best Gini split of one feature", list(_split_reference()), ("threshold", "gain"),
+    return _run(fn, "best Gini split of one feature", list(_split_reference(oracle())), ("threshold", "gain"),
                 1e-9, (1e-9, 1e-12), _SPLIT_HINTS)

@@ -10,7 +10,9 @@ r"""Drills for unsupervised learning: hand-written k-means (手撕 K-Means) and 
   ``sklearn.cluster.KMeans(init=init_centers, n_init=1, tol=0)`` on every case (tested).
 * ``check_pca(fn)``: ``fn(X, n_components) -> (components (k, d), explained_variance (k,))`` by an SVD
   of the centred data: the rows of $V^\top$ and $\sigma^2/(n-1)$, largest first. Compared with
-  ``sklearn.decomposition.PCA(svd_solver="full")``; each component may have either sign.
+  ``sklearn.decomposition.PCA(svd_solver="full")`` (in the browser, Pyodide, with
+  :func:`mlnotes.unsupervised.pca_svd` and scikit-learn's sign convention, the same digits:
+  ``tests/test_unsupervised.py``); each component may have either sign.
 
 The checkers never crash on the reader's code; on a wrong answer they replay common mistakes
 (an empty cluster left in place or NaN, integer centres, no centring, $n$ instead of $n-1$, singular
@@ -25,7 +27,7 @@ import functools
 
 import numpy as np
 
-from mlnotes.drills.core import CaseResult, Verdict, call_reader, check_outputs, mutated_inputs, shapes_of
+from mlnotes.drills.core import CaseResult, Verdict, call_reader, check_outputs, mutated_inputs, oracle, shapes_of
 
 
 def kmeans_solution(X, init_centers, max_iter=100):
@@ -80,7 +82,8 @@ def _kmeans_variant(X, init_centers, max_iter=100, *, empty="farthest", keep_dty
             elif empty == "nan":
                 centers[j] = np.nan
             elif empty == "farthest":
-                centers[j] = Xf[np.argsort(-d2[np.arange(len(X)), labels], kind="stable")[0]]
+                far = np.argsort(-d2[np.arange(len(X)), labels].astype(float), kind="stable")  # −uint would wrap
+                centers[j] = Xf[far[0]]
     return labels, centers
 
 
@@ -167,14 +170,27 @@ def pca_cases() -> list:
     ]
 
 
-@functools.lru_cache(maxsize=1)
-def _pca_reference() -> tuple:
-    from sklearn.decomposition import PCA
+@functools.lru_cache(maxsize=2)
+def _pca_reference(which: str) -> tuple:
+    """(components, explained_variance) of every case.
 
+    scikit-learn's ``PCA(svd_solver="full")`` for ``which == "library"``, else ours (numpy: the browser's),
+    :func:`mlnotes.unsupervised.pca_svd` with scikit-learn's signs (:func:`mlnotes.unsupervised.pca.sklearn_signs`),
+    equal to it in ``tests/test_unsupervised.py``. ``which`` is :func:`~mlnotes.drills.core.oracle`, so the cache
+    never mixes the two.
+    """
     out = []
     for _, kw in pca_cases():
-        model = PCA(n_components=kw["n_components"], svd_solver="full").fit(kw["X"])
-        out.append((model.components_, model.explained_variance_))
+        if which == "library":
+            from sklearn.decomposition import PCA
+
+            model = PCA(n_components=kw["n_components"], svd_solver="full").fit(kw["X"])
+            out.append((model.components_, model.explained_variance_))
+        else:
+            from mlnotes.unsupervised.pca import pca_svd, sklearn_signs
+
+            fit = pca_svd(kw["X"], kw["n_components"])
+            out.append((sklearn_signs(fit.components), fit.explained_variance))
     return tuple(out)
 
 
@@ -188,12 +204,19 @@ def _close(a, b) -> bool:
 
 
 def _aligned(got, want):
-    """The reader's components flipped row by row to match the reference's signs (if the shapes allow)."""
+    """The reader's components flipped row by row to match the reference's signs (if the shapes allow).
+
+    A row (nearly) orthogonal to the reference's has no sign to match, and the sign of its dot product is rounding
+    noise that differs between platforms: it gets the reference's convention instead (largest |entry| positive).
+    """
     try:
         comps = np.asarray(got[0], dtype=float)
         if comps.shape != want[0].shape:
             return got
-        signs = np.sign(np.sum(comps * want[0], axis=1))
+        dots = np.sum(comps * want[0], axis=1)
+        scale = np.linalg.norm(comps, axis=1) * np.linalg.norm(want[0], axis=1)
+        biggest = comps[np.arange(len(comps)), np.argmax(np.abs(comps), axis=1)]
+        signs = np.where(np.abs(dots) > 1e-6 * scale, np.sign(dots), np.sign(biggest))
         return (comps * np.where(signs == 0, 1.0, signs)[:, None], *got[1:])
     except Exception:  # noqa: BLE001
         return got
@@ -203,7 +226,19 @@ def _aligned_variant(variant, want):
     return _aligned(variant, want) if np.shape(variant[0]) == np.shape(want[0]) else variant
 
 
-def _run(fn, drill, cases, expected, names, hints, *, align=False) -> Verdict:
+def _integer_labels_as_float(got):
+    """``(labels, centers)`` with integer labels made float64 for the comparison: labels are integers by nature, so
+    no "compute in float64" note for them, and intp labels (int32 in the 32-bit browser) read the same as int64."""
+    try:
+        labels = np.asarray(got[0])
+        if labels.dtype.kind in "iu":
+            return (labels.astype(float), *got[1:])
+    except Exception:  # noqa: BLE001 - hostile output: compared (and explained) as it is
+        pass
+    return got
+
+
+def _run(fn, drill, cases, expected, names, hints, *, align=False, labels=False) -> Verdict:
     if not callable(fn):
         return Verdict(drill, (CaseResult("(setup)", False, f"expected a function, got {type(fn).__name__}."),))
     results = []
@@ -221,6 +256,8 @@ def _run(fn, drill, cases, expected, names, hints, *, align=False) -> Verdict:
             continue
         if align and isinstance(got, tuple) and len(got) == 2:
             got = _aligned(got, want)
+        if labels and isinstance(got, tuple) and len(got) == 2:
+            got = _integer_labels_as_float(got)
         msg, abs_err, rel_err = check_outputs(got, want, names, rtol=1e-8, atol=1e-8)
         if msg is not None:
             with np.errstate(all="ignore"):
@@ -240,19 +277,24 @@ def _run(fn, drill, cases, expected, names, hints, *, align=False) -> Verdict:
 def check_kmeans(fn) -> Verdict:
     """Check ``fn(X, init_centers, max_iter=100) -> (labels, centers)`` on random and edge cases.
 
+    Reference: :func:`kmeans_solution` (numpy, float64) with either oracle, in Python and in the browser
+    (Pyodide); it equals ``sklearn.cluster.KMeans`` on every case in tests/test_drills_unsupervised.py.
     See chapter: chapters/unsupervised.md
     """
     cases = kmeans_cases()
     expected = [kmeans_solution(**kw) for _, kw in cases]
     hints = [(hint, functools.partial(_kmeans_variant, **knobs)) for hint, knobs in _KMEANS_HINTS]
-    return _run(fn, "k-means (Lloyd) with empty clusters", cases, expected, ("labels", "centers"), hints)
+    return _run(fn, "k-means (Lloyd) with empty clusters", cases, expected, ("labels", "centers"), hints, labels=True)
 
 
 def check_pca(fn) -> Verdict:
     """Check ``fn(X, n_components) -> (components, explained_variance)`` against scikit-learn's PCA.
 
+    Reference: ``sklearn.decomposition.PCA(svd_solver="full")`` (float64); in the browser (Pyodide)
+    :func:`mlnotes.unsupervised.pca_svd` with scikit-learn's signs, proven equal in
+    tests/test_unsupervised.py::test_pca_svd_with_sklearn_signs_is_sklearns_pca.
     See chapter: chapters/unsupervised.md
     """
     hints = [(hint, functools.partial(_pca_variant, kind=kind)) for hint, kind in _PCA_HINTS]
-    return _run(fn, "PCA by SVD", pca_cases(), list(_pca_reference()), ("components", "explained_variance"),
+    return _run(fn, "PCA by SVD", pca_cases(), list(_pca_reference(oracle())), ("components", "explained_variance"),
                 hints, align=True)

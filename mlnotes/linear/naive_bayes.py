@@ -22,7 +22,6 @@ See chapter: chapters/linear_models.md
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import logsumexp
 
 from mlnotes._checks import check_real
 from mlnotes.linear._validate import check_labels, check_X
@@ -51,6 +50,8 @@ class _NaiveBayes:
 
     def predict_log_proba(self, X) -> np.ndarray:
         """log P(y = k | x), shape (n, K): the joint log-likelihood minus its logsumexp over classes."""
+        from scipy.special import logsumexp  # lazy: importing mlnotes.linear must not need scipy (browser drills)
+
         jll = self.joint_log_likelihood(X)
         return jll - logsumexp(jll, axis=1, keepdims=True)
 

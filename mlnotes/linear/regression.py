@@ -22,7 +22,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.linalg import solve_triangular
 
 from mlnotes._checks import check_int, check_real
 from mlnotes.linear._validate import check_bool, check_X, check_X_y
@@ -60,6 +59,8 @@ def solve_lstsq(X: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def solve_qr(X: np.ndarray, y: np.ndarray) -> np.ndarray:
     """argmin ‖y − Xw‖ by QR: X = QR (Q: n×d orthonormal columns, R: d×d upper triangular), R w = Qᵀy."""
+    from scipy.linalg import solve_triangular  # lazy: importing mlnotes.linear must not need scipy (browser drills)
+
     Q, R = np.linalg.qr(X)  # (n, d), (d, d)
     return solve_triangular(R, Q.T @ y)
 

@@ -60,11 +60,14 @@ def squared_distances(X, Z=None) -> np.ndarray:
     """Squared Euclidean distances ‖x_i − z_j‖²: X (n, D), Z (m, D) -> (n, m), never negative.
 
     Uses ‖x‖² + ‖z‖² − 2 x·z (one matrix product) and clips the rounding below 0 to 0, as
-    scikit-learn's ``euclidean_distances`` does. Keeps a floating dtype of X (float32 stays float32).
-    See chapter: chapters/svm.md
+    scikit-learn's ``euclidean_distances`` does, in its order (−2 x·z, then + ‖x‖², then + ‖z‖²), so float64
+    results are bit for bit scikit-learn's (the browser's RBF drill relies on it). Keeps a floating dtype of X
+    (float32 stays float32). See chapter: chapters/svm.md
     """
     X, Z = _pair(X, Z)
-    d2 = (X * X).sum(1)[:, None] + (Z * Z).sum(1)[None, :] - 2 * X @ Z.T  # (n, m)
+    d2 = -2 * (X @ Z.T)  # (n, m)
+    d2 += np.einsum("ij,ij->i", X, X)[:, None]  # row norms as sklearn's row_norms computes them
+    d2 += np.einsum("ij,ij->i", Z, Z)[None, :]
     return np.maximum(d2, 0, out=d2)
 
 

@@ -93,6 +93,18 @@ def align_signs(components, reference) -> np.ndarray:
     return components * np.where(signs == 0, 1.0, signs)[:, None]
 
 
+def sklearn_signs(components) -> np.ndarray:
+    """Flip rows of ``components`` (k, d) so each row's largest-magnitude entry is positive (the first on ties).
+
+    scikit-learn's convention for ``PCA.components_`` (``svd_flip(U, Vt, u_based_decision=False)``), so
+    ``sklearn_signs(pca_svd(X, k).components)`` equals ``PCA(k, svd_solver="full").fit(X).components_``
+    (tested; the browser's PCA drill compares with it). See chapter: chapters/unsupervised.md
+    """
+    components = np.asarray(components, dtype=float)
+    biggest = components[np.arange(len(components)), np.argmax(np.abs(components), axis=1)]  # (k,)
+    return components * np.sign(biggest)[:, None]
+
+
 def low_rank(A, k):
     """The best rank-k approximation of A (m, n) and the singular values: (A_k (m, n), s (min(m, n),)).
 
