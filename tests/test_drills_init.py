@@ -1,6 +1,5 @@
 """The initialization and sigmoid drills: the solutions pass; common mistakes and hostile code get clear verdicts."""
 
-import math
 import sys
 
 import numpy as np
@@ -8,11 +7,7 @@ import pytest
 
 from mlnotes.drills.init import (check_kaiming_normal, check_sigmoid, check_xavier_uniform, kaiming_normal_solution,
                                  sigmoid_solution, xavier_uniform_solution)
-
-
-def fans(shape):
-    r = int(np.prod(shape[2:]))
-    return shape[1] * r, shape[0] * r
+from tests.drill_answers import init as A
 
 
 def test_solutions_pass():
@@ -22,17 +17,12 @@ def test_solutions_pass():
 
 
 XAVIER_WRONG = [
-    ("fan_in only", lambda s, gain=1.0, rng=None: rng.uniform(-1, 1, s) * gain * math.sqrt(6 / fans(s)[0]),
-     r"you used fan_in only"),
-    ("std as bound", lambda s, gain=1.0, rng=None: rng.uniform(-1, 1, s) * gain * math.sqrt(2 / sum(fans(s))),
-     r"the uniform bound is √3 times it"),
-    ("normal draw", lambda s, gain=1.0, rng=None: rng.standard_normal(s) * gain * math.sqrt(2 / sum(fans(s))),
-     r"a normal draw\?"),
-    ("no kernel", lambda s, gain=1.0, rng=None: rng.uniform(-1, 1, s) * gain * math.sqrt(6 / (s[0] + s[1])),
-     r"kernel size is missing"),
-    ("no gain", lambda s, gain=1.0, rng=None: rng.uniform(-1, 1, s) * math.sqrt(6 / sum(fans(s))),
-     r"the gain is missing"),
-    ("rand [0, 1)", lambda s, gain=1.0, rng=None: rng.random(s) * 0.01, r"mean .* is not 0"),
+    ("fan_in only", A.xavier_fan_in_only, r"you used fan_in only"),
+    ("std as bound", A.xavier_std_as_bound, r"the uniform bound is √3 times it"),
+    ("normal draw", A.xavier_normal_draw, r"a normal draw\?"),
+    ("no kernel", A.xavier_no_kernel, r"kernel size is missing"),
+    ("no gain", A.xavier_no_gain, r"the gain is missing"),
+    ("rand [0, 1)", A.xavier_rand_unit, r"mean .* is not 0"),
 ]
 
 
@@ -43,11 +33,11 @@ def test_xavier_mistakes_are_named(name, fn, hint):
 
 
 KAIMING_WRONG = [
-    ("fan_out", lambda s, rng=None: rng.standard_normal(s) * math.sqrt(2 / fans(s)[1]), r"you used fan_out"),
-    ("no gain", lambda s, rng=None: rng.standard_normal(s) * math.sqrt(1 / fans(s)[0]), r"ReLU gain is missing"),
-    ("variance as std", lambda s, rng=None: rng.standard_normal(s) * 2 / fans(s)[0], r"the std is its square root"),
-    ("xavier", lambda s, rng=None: rng.standard_normal(s) * math.sqrt(2 / sum(fans(s))), r"that is Xavier's std"),
-    ("uniform", lambda s, rng=None: rng.uniform(-1, 1, s) * math.sqrt(6 / fans(s)[0]), r"not normal .*a uniform"),
+    ("fan_out", A.kaiming_fan_out, r"you used fan_out"),
+    ("no gain", A.kaiming_no_relu_gain, r"ReLU gain is missing"),
+    ("variance as std", A.kaiming_variance_as_std, r"the std is its square root"),
+    ("xavier", A.kaiming_xavier_std, r"that is Xavier's std"),
+    ("uniform", A.kaiming_uniform_draw, r"not normal .*a uniform"),
 ]
 
 
@@ -83,12 +73,12 @@ def test_hostile_init_code_gets_a_verdict(name, fn, msg):
 
 
 SIGMOID_WRONG = [
-    ("naive", lambda x: 1 / (1 + np.exp(-x)), r"overflow warning.*numpy warned"),
-    ("exp over 1+exp", lambda x: np.exp(x) / (1 + np.exp(x)), r"inf/inf = NaN"),
-    ("flipped", lambda x: 1 / (1 + np.exp(np.clip(x, -700, 700))), r"you computed σ\(−x\)"),
-    ("mutates", lambda x: (x.__setitem__(..., -np.abs(x)), sigmoid_solution(x))[1], r"modified its input"),
+    ("naive", A.sigmoid_naive, r"overflow warning.*numpy warned"),
+    ("exp over 1+exp", A.sigmoid_exp_over_one_plus_exp, r"inf/inf = NaN"),
+    ("flipped", A.sigmoid_flipped, r"you computed σ\(−x\)"),
+    ("mutates", A.sigmoid_overwrites_x, r"modified its input"),
     ("raises", lambda x: [][1], r"raised IndexError"),
-    ("returns a list", lambda x: "sigmoid", r"should be an array"),
+    ("returns a string", lambda x: "sigmoid", r"should be an array"),
 ]
 
 
@@ -100,5 +90,41 @@ def test_sigmoid_mistakes_and_hostile_code(name, fn, msg):
 
 
 def test_verdict_renders_html():
-    html = check_sigmoid(lambda x: 1 / (1 + np.exp(-x)))._repr_html_()
+    html = check_sigmoid(A.sigmoid_naive)._repr_html_()
     assert "✗" in html and "overflow" in html
+
+
+def test_browser_oracle_gives_the_same_verdicts(monkeypatch):
+    """With MLNOTES_DRILL_ORACLE=mlnotes (numpy stand-ins for scipy's kolmogorov and torch.sigmoid) every verdict
+    reads the same."""
+    from mlnotes.drills.init import _sigmoid_reference, sigmoid_cases
+
+    answers = [(check_xavier_uniform, A.xavier_normal_draw), (check_kaiming_normal, A.kaiming_uniform_draw),
+               (check_kaiming_normal, kaiming_normal_solution), (check_sigmoid, A.sigmoid_clipped_input)]
+    library = [str(check(fn)) for check, fn in answers]
+    torch_values = [_sigmoid_reference(c.kwargs["x"]) for c in sigmoid_cases()]
+    monkeypatch.setenv("MLNOTES_DRILL_ORACLE", "mlnotes")
+    assert [str(check(fn)) for check, fn in answers] == library
+    for want, c in zip(torch_values, sigmoid_cases()):
+        np.testing.assert_allclose(_sigmoid_reference(c.kwargs["x"]), want, rtol=1e-15, atol=0)
+
+
+def test_overflow_warnings_are_emulated_where_the_cpu_flags_are_missing(monkeypatch):
+    """WebAssembly (Pyodide) has no floating-point flags: there np.exp(1000) is inf without a warning. The checker
+    then watches np.exp & co. and warns as numpy does on a CPU, so the verdict reads the same."""
+    import warnings
+
+    from mlnotes.drills import init as D
+
+    assert D._fp_flags_work()  # this CPU
+    with warnings.catch_warnings(record=True) as caught, np.errstate(over="ignore"), D._overflow_warnings(emulate=True):
+        warnings.simplefilter("always")
+        np.exp(np.array([1.0, 1000.0]))
+        np.exp(np.array([np.inf]))  # inf in, inf out: no overflow
+        np.power(10.0, 400.0)
+    assert [str(w.message) for w in caught] == ["overflow encountered in exp", "overflow encountered in power"]
+    assert np.exp is not None and type(np.exp) is np.ufunc  # restored
+    notebook = [str(check_sigmoid(fn)) for fn in (A.sigmoid_naive, A.sigmoid_exp_over_one_plus_exp, sigmoid_solution)]
+    monkeypatch.setattr(D, "_fp_flags_work", lambda: False)
+    assert [str(check_sigmoid(fn)) for fn in (A.sigmoid_naive, A.sigmoid_exp_over_one_plus_exp,
+                                              sigmoid_solution)] == notebook

@@ -9,6 +9,7 @@ import pytest
 from mlnotes.drills import losses as D
 from mlnotes.drills.losses import (check_info_nce, check_kl_normal, check_softmax_cross_entropy, info_nce_solution,
                                    kl_normal_solution, softmax_cross_entropy_solution)
+from tests.drill_answers.losses import sce_global_max, sce_shifts_logits_in_place
 
 CHECKS = [check_softmax_cross_entropy, check_info_nce, check_kl_normal]
 
@@ -32,13 +33,23 @@ def test_each_known_mistake_fails_and_is_named(check, hint, fn):
 
 
 def test_global_max_softmax_is_caught():
-    def global_max(logits, target):
-        e = np.exp(logits - logits.max())
-        p = e / e.sum(axis=1, keepdims=True)
-        return p, -np.log(p[np.arange(len(p)), target]).mean()
-
-    verdict = check_softmax_cross_entropy(global_max)
+    verdict = check_softmax_cross_entropy(sce_global_max)
     assert not verdict.passed and any("global max" in r.message for r in verdict.results), str(verdict)
+
+
+@pytest.mark.parametrize("reference,cases", [(D._softmax_ce_reference, D.softmax_ce_cases),
+                                             (D._info_nce_reference, D.info_nce_cases),
+                                             (D._kl_normal_reference, D.kl_normal_cases)],
+                         ids=["softmax_ce", "info_nce", "kl_normal"])
+def test_browser_references_equal_torchs(reference, cases, monkeypatch):
+    """The browser oracle (mlnotes, numpy) gives torch's expected values on every case, to the last bits."""
+    library = [reference(**c.kwargs) for c in cases()]
+    monkeypatch.setenv("MLNOTES_DRILL_ORACLE", "mlnotes")
+    browser = [reference(**c.kwargs) for c in cases()]
+    for want, got in zip(library, browser):
+        for w, g in zip(want if isinstance(want, tuple) else (want,), got if isinstance(got, tuple) else (got,)):
+            assert np.shape(g) == np.shape(w)
+            np.testing.assert_allclose(g, w, rtol=1e-13, atol=1e-15)
 
 
 class Hostile:
@@ -65,11 +76,7 @@ def test_hostile_code_gets_a_verdict(name, fn, msg):
 
 
 def test_mutating_inputs_is_reported_without_a_false_hint():
-    def mutates(logits, target):
-        logits -= logits.max(axis=1, keepdims=True)
-        return softmax_cross_entropy_solution(logits, target)
-
-    verdict = check_softmax_cross_entropy(mutates)
+    verdict = check_softmax_cross_entropy(sce_shifts_logits_in_place)
     assert "modified its input(s) logits in place" in verdict.message and "Likely bug" not in verdict.message
 
 

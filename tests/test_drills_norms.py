@@ -6,6 +6,7 @@ import pytest
 from mlnotes.drills.core import Verdict
 from mlnotes.drills.norms import batch_norm_solution, check_batch_norm, check_layer_norm, layer_norm_solution
 from mlnotes.norms import batch_norm, layer_norm
+from tests.drill_answers import norms as A
 
 
 def test_solutions_pass():
@@ -22,27 +23,13 @@ def test_library_functions_pass_the_drills():
 
 # -- LayerNorm mistakes ---------------------------------------------------------------------------
 
-def _ln(ddof=0, eps_out=False, axis=-1, affine=True):
-    def fn(x, gamma, beta, eps=1e-5):
-        mean, var = x.mean(axis=axis, keepdims=True), x.var(axis=axis, keepdims=True, ddof=ddof)
-        x_hat = (x - mean) / (np.sqrt(var) + eps if eps_out else np.sqrt(var + eps))
-        return gamma * x_hat + beta if affine else x_hat
-    return fn
-
-
-def _ln_one_pass(x, gamma, beta, eps=1e-5):
-    mean = x.mean(-1, keepdims=True)
-    var = (x**2).mean(-1, keepdims=True) - mean**2
-    return gamma * (x - mean) / np.sqrt(np.maximum(var, 0) + eps) + beta
-
-
 @pytest.mark.parametrize("fn,needle", [
-    (_ln(ddof=1), "biased variance"),
-    (_ln(eps_out=True), "belongs inside the root"),
-    (_ln(axis=0), "that is BatchNorm"),
-    (_ln(affine=False), "gamma and beta are not applied"),
-    (lambda x, gamma, beta, eps=1e-5: _ln()(x, beta, gamma, eps), "swapped"),
-    (_ln_one_pass, "catastrophic cancellation"),
+    (A.ln_unbiased_variance, "biased variance"),
+    (A.ln_eps_outside_root, "belongs inside the root"),
+    (A.ln_over_batch_axis, "that is BatchNorm"),
+    (A.ln_no_affine, "gamma and beta are not applied"),
+    (A.ln_gamma_beta_swapped, "swapped"),
+    (A.ln_one_pass_variance, "catastrophic cancellation"),
 ])
 def test_layer_norm_mistakes_are_named(fn, needle):
     verdict = check_layer_norm(fn)
@@ -51,43 +38,22 @@ def test_layer_norm_mistakes_are_named(fn, needle):
 
 
 def test_one_pass_variance_fails_only_the_large_offset_case():
-    verdict = check_layer_norm(_ln_one_pass)
+    verdict = check_layer_norm(A.ln_one_pass_variance)
     failed = [r.name for r in verdict.results if not r.passed]
     assert len(failed) == 1 and failed[0].startswith("large offset")
 
 
 # -- BatchNorm mistakes ---------------------------------------------------------------------------
 
-def _bn(run_ddof=1, norm_ddof=0, notes=False, eval_batch=False, axes_all=True, eps_out=False, update=True,
-        train_running=False):
-    def fn(x, gamma, beta, running_mean, running_var, training, momentum=0.1, eps=1e-5):
-        axes = (0,) + tuple(range(2, x.ndim)) if axes_all else (0,)
-        shape = (1, -1) + (1,) * (x.ndim - 2)
-        rm, rv = running_mean.copy(), running_var.copy()
-        if (training and not train_running) or (not training and eval_batch):
-            mean, var = x.mean(axis=axes), x.var(axis=axes, ddof=norm_ddof)
-        else:
-            mean, var = rm, rv
-        if training and update:
-            w = 1 - momentum if notes else momentum
-            rm = (1 - w) * rm + w * x.mean(axis=axes)
-            rv = (1 - w) * rv + w * x.var(axis=axes, ddof=run_ddof)
-        if mean.ndim == 1:
-            mean, var = mean.reshape(shape), var.reshape(shape)
-        x_hat = (x - mean) / (np.sqrt(var) + eps if eps_out else np.sqrt(var + eps))
-        return gamma.reshape(shape) * x_hat + beta.reshape(shape), rm, rv
-    return fn
-
-
 @pytest.mark.parametrize("fn,needle", [
-    (_bn(run_ddof=0), "unbiased one, σ²_B·n/(n−1)"),
-    (_bn(notes=True), "erratum 11"),
-    (_bn(norm_ddof=1), "normalized with the unbiased variance"),
-    (_bn(eval_batch=True), "eval mode uses the batch statistics"),
-    (_bn(train_running=True), "train mode normalizes with the running statistics"),
-    (_bn(axes_all=False), "take the statistics over axes (0, 2, 3)"),
-    (_bn(eps_out=True), "belongs inside the root"),
-    (_bn(update=False), "not updated in train mode"),
+    (A.bn_biased_running_var, "unbiased one, σ²_B·n/(n−1)"),
+    (A.bn_notes_momentum, "erratum 11"),
+    (A.bn_unbiased_normalization, "normalized with the unbiased variance"),
+    (A.bn_eval_uses_batch_stats, "eval mode uses the batch statistics"),
+    (A.bn_train_uses_running_stats, "train mode normalizes with the running statistics"),
+    (A.bn_axis_0_only, "take the statistics over axes (0, 2, 3)"),
+    (A.bn_eps_outside_root, "belongs inside the root"),
+    (A.bn_no_running_update, "not updated in train mode"),
 ])
 def test_batch_norm_mistakes_are_named(fn, needle):
     verdict = check_batch_norm(fn)
@@ -96,19 +62,13 @@ def test_batch_norm_mistakes_are_named(fn, needle):
 
 
 def test_wrong_running_stats_fail_on_the_right_output():
-    verdict = check_batch_norm(_bn(run_ddof=0))
+    verdict = check_batch_norm(A.bn_biased_running_var)
     assert "new_running_var is wrong" in verdict.message
     assert "step 1 of" in verdict.message and "train mode" in verdict.message
 
 
 def test_in_place_running_stats_are_reported():
-    def torch_style(x, gamma, beta, running_mean, running_var, training, momentum=0.1, eps=1e-5):
-        y, rm, rv = batch_norm_solution(x, gamma, beta, running_mean, running_var, training, momentum, eps)
-        running_mean[:] = rm  # like nn.BatchNorm: updates its buffers in place
-        running_var[:] = rv
-        return y, running_mean, running_var
-
-    verdict = check_batch_norm(torch_style)
+    verdict = check_batch_norm(A.bn_updates_buffers_in_place)  # like nn.BatchNorm: updates its buffers in place
     assert not verdict.passed and "modified its input(s) running_mean, running_var in place" in verdict.message
 
 
@@ -181,3 +141,17 @@ def test_large_offset_case_name_states_the_digits_one_pass_keeps():
     one_pass = (x**2).mean(-1) - mean[:, 0] ** 2
     rel = np.abs(one_pass / ((x - mean) ** 2).mean(-1) - 1).max()
     assert round(-np.log10(rel)) == 3
+
+
+def test_browser_references_equal_torchs():
+    """The browser oracle (mlnotes.norms, numpy) gives torch's expected values on every case and step."""
+    from mlnotes.drills import norms as D
+
+    library, browser = D._ln_cases_with_reference("library"), D._ln_cases_with_reference("mlnotes")
+    for (name, _, want), (_, _, got) in zip(library, browser):
+        offset = name.startswith("large offset")  # x ≈ 1e6, spacing 1.2e-10: x − μ is exact only to ~1e-10
+        np.testing.assert_allclose(got, want, rtol=0 if offset else 1e-13, atol=1e-9 if offset else 1e-14)
+    for library, browser in zip(D._bn_cases_with_reference("library"), D._bn_cases_with_reference("mlnotes")):
+        for want, got in zip(library[-1], browser[-1]):
+            for w, g in zip(want, got):
+                np.testing.assert_allclose(g, w, rtol=1e-13, atol=1e-14)

@@ -7,42 +7,7 @@ import pytest
 
 from mlnotes.drills import Case, Verdict, check
 from mlnotes.drills.optim import adam_step_solution, check_adam_step
-
-
-def _adam(param, grad, m, v, t, lr, beta1, beta2, eps, *, correct_m=True, sigma="sqrt", eps_in_sqrt=False,
-          t0=0, dtype=float):
-    """A parametrised Adam step for building wrong answers."""
-    m = beta1 * m + (1 - beta1) * grad
-    v = beta2 * v + (1 - beta2) * grad**2
-    k = t + t0
-    m_hat = m / (1 - beta1**k) if correct_m else m
-    if sigma == "sqrt":
-        root = np.sqrt(v / (1 - beta2**k) + eps) if eps_in_sqrt else np.sqrt(v / (1 - beta2**k)) + eps
-    elif sigma == "notes":  # σ / (1 − β2ᵗ)
-        root = np.sqrt(v) / (1 - beta2**k) + eps
-    else:  # none
-        root = np.sqrt(v) + eps
-    return (param - lr * m_hat / root).astype(dtype), m.astype(dtype), v.astype(dtype)
-
-
-def wrong(**knobs):
-    def fn(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
-        return _adam(param, grad, m, v, t, lr, beta1, beta2, eps, **knobs)
-    return fn
-
-
-def no_eps(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
-    m = beta1 * m + (1 - beta1) * grad
-    v = beta2 * v + (1 - beta2) * grad**2
-    return param - lr * (m / (1 - beta1**t)) / np.sqrt(v / (1 - beta2**t)), m, v
-
-
-def mutates(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
-    m *= beta1
-    m += (1 - beta1) * grad
-    v[...] = beta2 * v + (1 - beta2) * grad**2
-    param -= lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
-    return param, m, v
+from tests.drill_answers import optim as A
 
 
 def not_written(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
@@ -71,20 +36,20 @@ def returns(transform):
 
 
 WRONG = [  # (name, reader's function, first failing case if it must be a special one, message regex)
-    ("no bias correction", wrong(correct_m=False, sigma="none"), None, r"did you forget bias correction\?"),
-    ("m not corrected", wrong(correct_m=False), None, r"m is not bias-corrected.*did you forget bias correction"),
-    ("v not corrected", wrong(sigma="none"), None, r"forget bias correction of v"),
-    ("notes: sigma/(1-b2^t), raw m", wrong(correct_m=False, sigma="notes"), None, r"the notes' version"),
-    ("eps inside sqrt", wrong(eps_in_sqrt=True), "tiny gradients ~1e-9 (eps matters)",
+    ("no bias correction", A.adam_no_bias_correction, None, r"did you forget bias correction\?"),
+    ("m not corrected", A.adam_m_not_corrected, None, r"m is not bias-corrected.*did you forget bias correction"),
+    ("v not corrected", A.adam_v_not_corrected, None, r"forget bias correction of v"),
+    ("notes: sigma/(1-b2^t), raw m", A.adam_notes_sigma_correction, None, r"the notes' version"),
+    ("eps inside sqrt", A.adam_eps_inside_sqrt, "tiny gradients ~1e-9 (eps matters)",
      r"eps is inside the square root"),
-    ("t treated as 0-based", wrong(t0=1), None, r"t is treated as 0-based"),
-    ("t - 1 in the exponent", wrong(t0=-1), None, r"NaN/inf.*exponent is t−1"),
-    ("no eps", no_eps, "zero gradient: nothing moves", r"new_param contains 3 NaN/inf.*no eps"),
-    ("float32", wrong(dtype=np.float32), None, r"dtype float32; compute in float64"),
+    ("t treated as 0-based", A.adam_t_zero_based, None, r"t is treated as 0-based"),
+    ("t - 1 in the exponent", A.adam_t_minus_one, None, r"NaN/inf.*exponent is t−1"),
+    ("no eps", A.adam_no_eps, "zero gradient: nothing moves", r"new_param contains 3 NaN/inf.*no eps"),
+    ("float32", A.adam_float32, None, r"dtype float32; compute in float64"),
     ("returns wrong shape", returns(lambda p, m, v: (p[None], m, v)), None, r"new_param has shape \(1, 1\), expected \(1,\)"),
     ("returns NaN", returns(lambda p, m, v: (p * np.nan, m, v)), None, r"new_param contains 1 NaN/inf value\(s\): \[nan\]\.$"),
     ("returns complex", returns(lambda p, m, v: (p + 0j, m, v)), None, r"new_param should hold real numbers, got dtype complex"),
-    ("forgets to update param", lambda p, g, m, v, t, **hyper: (p, *adam_step_solution(p, g, m, v, t, **hyper)[1:]), None,
+    ("forgets to update param", A.adam_forgets_param, None,
      r"new_param equals param: the update is missing"),
     ("returns a list", returns(lambda p, m, v: [p, m, v]), None,
      r"should return a tuple \(new_param, new_m, new_v\), got list"),
@@ -95,7 +60,7 @@ WRONG = [  # (name, reader's function, first failing case if it must be a specia
     ("raises NotImplementedError", not_written, None, r"raised NotImplementedError: the function is not written yet"),
     ("raises other errors", crashes, None, r"at step t=1 of 50 .*raised ZeroDivisionError"),
     ("calls sys.exit", exits, None, r"raised SystemExit"),
-    ("mutates its inputs", mutates, None, r"modified its input\(s\) param, m, v in place"),
+    ("mutates its inputs", A.adam_updates_in_place, None, r"modified its input\(s\) param, m, v in place"),
     ("wrong keyword names", lambda param, grad, m, v, t, lr, b1, b2, eps: (param, m, v), None,
      r"raised TypeError: .*unexpected keyword argument 'beta1'"),
 ]
@@ -136,19 +101,12 @@ def test_a_wrong_answer_gets_a_clear_verdict(fn, only_case, match):
 
 
 def test_wrong_sign_and_swapped_betas_are_named():
-    def wrong_sign(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
-        p, m, v = adam_step_solution(param, grad, m, v, t, lr, beta1, beta2, eps)
-        return 2 * param - p, m, v
-
-    def swapped(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
-        return adam_step_solution(param, grad, m, v, t, lr, beta2, beta1, eps)
-
-    assert "wrong sign" in check_adam_step(wrong_sign).message
-    assert "swapped" in check_adam_step(swapped).message
+    assert "wrong sign" in check_adam_step(A.adam_wrong_sign).message
+    assert "swapped" in check_adam_step(A.adam_swapped_betas).message
 
 
 def test_no_bias_correction_shows_where_and_how_much():
-    message = check_adam_step(wrong(correct_m=False, sigma="none")).message
+    message = check_adam_step(A.adam_no_bias_correction).message
     assert "case 'random, shape (1,)'" in message and "at step t=1 of 50" in message
     assert "inputs param (1,), grad (1,), m (1,), v (1,)" in message
     assert "expected [" in message and "got [" in message
@@ -156,10 +114,16 @@ def test_no_bias_correction_shows_where_and_how_much():
 
 
 def test_an_unknown_mistake_reports_the_update_ratio():
-    def half_step(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
-        return adam_step_solution(param, grad, m, v, t, lr / 2, beta1, beta2, eps)
+    assert "Your parameter update is 0.5× the correct one" in check_adam_step(A.adam_half_step).message
 
-    assert "Your parameter update is 0.5× the correct one" in check_adam_step(half_step).message
+
+def test_browser_reference_equals_torchs():
+    """The browser oracle (mlnotes.optim.Adam, numpy) follows torch.optim.Adam's trajectory on every case."""
+    from mlnotes.drills.optim import _cases_with_reference
+
+    for library, browser in zip(_cases_with_reference("library"), _cases_with_reference("mlnotes")):
+        for want, got in zip(library[-1], browser[-1]):
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15 * np.max(np.abs(want)))
 
 
 def test_not_a_function_is_a_verdict_not_a_crash():

@@ -40,6 +40,11 @@ MIN_WRONG = 2  # known wrong answers per drill, at least
 # writes the same formula in numpy (tests/drill_answers/generative.py: BROWSER_ANSWERS, same labels).
 # Their verdicts must agree case by case and name the same likely bug, not match word for word.
 TORCH_NATIVE = {"reparameterize", "q_sample"}
+# Wrong answers whose own output is rounding noise from LAPACK (np.linalg.inv/solve/qr on an ill-conditioned
+# or rank-deficient X): the digits the verdict quotes differ between LAPACK builds (Pyodide's and this
+# machine's), as they would between two machines. In Pyodide they must fail the same cases with the same hint.
+PLATFORM_DIGITS = {("normal_equation", "normal_equation_inv"), ("normal_equation", "normal_equation_solve"),
+                   ("normal_equation", "normal_equation_qr")}
 
 
 @functools.lru_cache(maxsize=1)
@@ -164,7 +169,7 @@ def test_same_verdict_in_pyodide(name, library, pyodide):
     assert sorted(web) == sorted(lib)
     for label in lib:
         shown = f"{name}/{label}:\nlibrary:\n{lib[label]['text']}\npyodide:\n{web[label]['text']}"
-        if name in TORCH_NATIVE:
+        if name in TORCH_NATIVE or (name, label) in PLATFORM_DIGITS:
             assert web[label]["passed"] == lib[label]["passed"], shown
             assert case_marks(web[label]["text"]) == case_marks(lib[label]["text"]), shown
             assert likely_bug(web[label]["text"]) == likely_bug(lib[label]["text"]), shown

@@ -7,6 +7,7 @@ from mlnotes.drills import regularization as drills
 from mlnotes.drills.core import Verdict
 from mlnotes.drills.regularization import check_dropout, check_lasso_sweep, dropout_solution, lasso_sweep_solution
 from mlnotes.regularization import dropout, dropout_backward, l1
+from tests.drill_answers import regularization as A
 
 
 def test_solutions_pass():
@@ -29,10 +30,20 @@ def test_library_functions_pass():
     assert check_lasso_sweep(one_sweep).passed
 
 
-def test_the_masks_are_torchs():
-    for name, kw in drills.dropout_cases():
+def test_the_masks_keep_and_drop_and_are_the_same_for_both_oracles():
+    library, browser = drills._dropout_cases_with_reference("library"), drills._dropout_cases_with_reference("mlnotes")
+    for (name, kw, want), (_, kw_browser, got) in zip(library, browser):
         if kw["training"] and 0 < kw["p"] < 1:
             assert 0 < kw["mask"].mean() < 1, name
+        assert all(np.array_equal(kw[k], kw_browser[k]) for k in ("x", "grad_y", "mask")), name
+        for w, g in zip(want, got):  # torch's dropout and autograd, and mlnotes': bit for bit
+            np.testing.assert_array_equal(g, w)
+
+
+def test_browser_lasso_reference_equals_sklearns():
+    library = drills._sweep_cases_with_reference("library")[-1][-1][0]
+    browser = drills._sweep_cases_with_reference("mlnotes")[-1][-1][0]
+    np.testing.assert_allclose(browser, library, rtol=1e-12, atol=1e-14)
 
 
 @pytest.mark.parametrize("knobs,needle", [
@@ -52,12 +63,7 @@ def test_dropout_mistakes_are_named(knobs, needle):
 
 
 def test_p_equal_one_nan_is_explained():
-    def naive(x, grad_y, mask, p, training):
-        if not training:
-            return x, grad_y
-        return x * mask / (1 - p), grad_y * mask / (1 - p)
-
-    verdict = check_dropout(naive)
+    verdict = check_dropout(A.dropout_nan_at_p_one)
     failed = [r for r in verdict.results if not r.passed]
     assert len(failed) == 1 and "p = 1" in failed[0].name and "0·∞ is NaN" in failed[0].message
 
@@ -76,10 +82,7 @@ def test_sweep_mistakes_are_named(knobs, needle):
 
 
 def test_repeated_sweep_case_reports_its_own_failure():
-    def jacobi(X, y, w, alpha):
-        return drills._sweep_variant(X, y, w, alpha, jacobi=True)
-
-    verdict = check_lasso_sweep(jacobi)
+    verdict = check_lasso_sweep(A.lasso_jacobi_sweep)
     assert verdict.results[-1].name.startswith("repeated")
 
 
@@ -90,16 +93,6 @@ class _BrokenArray:
 
 def _raise_system_exit(*a, **k):
     raise SystemExit(3)
-
-
-def _mutate_dropout(x, grad_y, mask, p, training):
-    x += 1.0
-    return x, grad_y
-
-
-def _mutate_sweep(X, y, w, alpha):
-    w += 1.0
-    return w
 
 
 HOSTILE = [
@@ -120,7 +113,7 @@ HOSTILE = [
 @pytest.mark.parametrize("checker", [check_dropout, check_lasso_sweep], ids=["dropout", "lasso_sweep"])
 def test_hostile_code_never_crashes_the_checker(checker, label, fn, needle):
     if fn is None:
-        fn = _mutate_dropout if checker is check_dropout else _mutate_sweep
+        fn = A.dropout_masks_x_in_place if checker is check_dropout else A.lasso_updates_w_in_place
     verdict = checker(fn)
     assert isinstance(verdict, Verdict) and not verdict.passed
     assert needle in verdict.message, verdict.message

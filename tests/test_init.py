@@ -202,3 +202,35 @@ def test_our_ks_tests_equal_scipy():
     d1, p1 = ks_1samp(x, stats.norm.cdf)
     ref1 = stats.kstest(x, stats.norm.cdf, method="asymp")
     assert math.isclose(d1, ref1.statistic, rel_tol=1e-12) and math.isclose(p1, ref1.pvalue, rel_tol=0.05)
+
+
+def test_numpy_stand_ins_equal_scipy():
+    """normal_cdf and kolmogorov_sf replace scipy's ndtr and kolmogorov in the drills' browser oracle (no scipy)."""
+    from scipy.special import kolmogorov, ndtr
+
+    from mlnotes.init.reference import kolmogorov_sf, ks_1samp, normal_cdf
+
+    rng = np.random.default_rng(8)
+    x = np.concatenate([rng.standard_normal(20_000) * s for s in (0.3, 1.0, 3.0, 12.0)] + [[0.0, -40.0, 40.0]])
+    np.testing.assert_allclose(normal_cdf(x), ndtr(x), rtol=1e-13, atol=3e-16)
+    assert normal_cdf(x[:20].reshape(4, 5)).shape == (4, 5)
+    ys = np.concatenate([[0.0, 1e-3], np.linspace(0.05, 3.0, 600), np.linspace(3.0, 30.0, 300)])
+    ours = np.array([kolmogorov_sf(y) for y in ys])
+    np.testing.assert_allclose(ours, kolmogorov(ys), rtol=1e-13, atol=0)
+    draws = rng.standard_normal(3000) * 1.05
+    d, p = ks_1samp(draws, normal_cdf)
+    d2, p2 = ks_1samp(draws, normal_cdf, sf=kolmogorov_sf)
+    assert d == d2 and math.isclose(p, p2, rel_tol=1e-12)
+
+
+def test_sigmoid_as_torch_equals_torch():
+    from mlnotes.init.reference import sigmoid_as_torch
+
+    rng = np.random.default_rng(9)
+    x = np.concatenate([rng.standard_normal(50_000) * s for s in (1.0, 10.0, 300.0)]
+                       + [[0.0, 1e-8, -1e-8, 709.0, -709.0, -709.8, -709.79, -720.0, -740.0, -800.0, 1000.0, -1e300]])
+    ref = torch.sigmoid(torch.tensor(x)).numpy()
+    ours = sigmoid_as_torch(x)
+    np.testing.assert_allclose(ours, ref, rtol=1e-15, atol=0)
+    np.testing.assert_array_equal(ours == 0, ref == 0)  # 0 exactly where torch's e^{−x} overflows (x < −709.78)
+    assert ours[-3] == 0.0 and ours[-2] == 1.0

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from scipy.special import erfc
 
 from mlnotes._checks import check_real
 from mlnotes.activations._common import as_float_array
@@ -80,10 +79,14 @@ def _elu_grad(x, alpha=1.0):
 
 
 def _gelu(x):
+    from scipy.special import erfc  # lazy: the drills import this module in the browser, where scipy is absent
+
     return 0.5 * x * erfc(-x / math.sqrt(2))  # x Φ(x); erfc avoids the cancellation in 1 + erf(x) for x ≪ 0
 
 
 def _gelu_grad(x):
+    from scipy.special import erfc
+
     c = np.minimum(np.abs(x), 100)  # φ(100) ≈ 1e-2174 is 0 anyway; no overflow in x²
     phi = np.exp(-0.5 * c * c) / math.sqrt(2 * math.pi)  # φ(x)
     return 0.5 * erfc(-x / math.sqrt(2)) + x * phi  # Φ(x) + x φ(x)

@@ -191,8 +191,10 @@ def compare(name: str, expected: np.ndarray, got, *, rtol: float, atol: float):
     if close:
         return None, abs_err, rel_err
     shown = (fmt(expected), fmt(arr))
-    if shown[0] == shown[1]:  # the difference hides below 6 digits
-        shown = (fmt(expected, precision=15), fmt(arr, precision=15))
+    for digits in range(7, 16):  # the difference hides below 6 digits: the fewest digits that show it
+        if shown[0] != shown[1]:
+            break
+        shown = (fmt(expected, precision=digits), fmt(arr, precision=digits))
     msg = (f"{name} is wrong: expected {shown[0]}, got {shown[1]} "
            f"(max abs error {abs_err:.3g}, max rel error {rel_err:.3g}; tolerance rtol={rtol:g}, atol={atol:.3g}).")
     if raw.dtype != np.float64:

@@ -12,22 +12,26 @@ the formula your spread matches (fan_in only, the normal std used as a uniform b
 
 3. ``sigmoid(x)`` → 1/(1+e^{−x}) elementwise for any finite x, compared with ``torch.sigmoid``
    (relative 1e-12; below 1e-300 anything as small passes: torch itself returns 0 for x < −709.8),
-   and it must not overflow: no numpy "overflow" warning for x = ±1000.
+   and it must not overflow: no numpy "overflow" warning for x = ±1000 (in the browser, where WebAssembly has
+   no floating-point flags, ``np.exp`` and its kin are watched for an inf instead: :func:`_overflow_warnings`).
+
+The KS test's p-value comes from ``scipy.special.kolmogorov``; in the browser (Pyodide, numpy only) from
+:func:`mlnotes.init.reference.kolmogorov_sf`, and the sigmoid's reference is
+:func:`mlnotes.init.reference.sigmoid_as_torch` instead of torch: both proven equal in tests/test_init.py.
 
 See chapter: chapters/initialization.md
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import warnings
 
 import numpy as np
 
-from scipy.special import ndtr
-
-from mlnotes.drills.core import Case, CaseResult, Verdict, call_reader, check
-from mlnotes.init.reference import ks_1samp
+from mlnotes.drills.core import Case, CaseResult, Verdict, call_reader, check, library_oracle
+from mlnotes.init.reference import kolmogorov_sf, ks_1samp, normal_cdf, sigmoid_as_torch
 
 MEAN_SE, STD_RTOL, KS_P, BOUND_SLACK = 5.0, 0.02, 1e-6, 2e-3
 
@@ -126,8 +130,8 @@ def _run_stat_case(fn, name, kwargs, *, kind, target_std, bound, candidates) -> 
     if kind == "uniform":
         cdf = lambda v: np.clip((v + bound) / (2 * bound), 0, 1)  # noqa: E731
     else:
-        cdf = lambda v: ndtr(v / target_std)  # noqa: E731
-    _, p = ks_1samp(w, cdf)
+        cdf = lambda v: normal_cdf(v / target_std)  # noqa: E731
+    _, p = ks_1samp(w, cdf, sf=None if library_oracle() else kolmogorov_sf)  # None: scipy.special.kolmogorov
     if p < KS_P:
         other = "a normal" if kind == "uniform" else "a uniform"
         return CaseResult(name, False, f"the std is right but the distribution is not {kind} (KS p = {p:.2g}); "
@@ -141,6 +145,8 @@ INIT_SHAPES = ((256, 512), (512, 256), (64, 32, 3, 3), (300, 300))
 def check_xavier_uniform(fn) -> Verdict:
     """Check ``fn(shape, gain=1.0, rng=None)`` against U(±gain·√(6/(fan_in + fan_out))) by statistics.
 
+    The KS p-value: ``scipy.special.kolmogorov``; in the browser (Pyodide) :func:`mlnotes.init.reference.kolmogorov_sf`,
+    proven equal in tests/test_init.py::test_numpy_stand_ins_equal_scipy.
     Returns a :class:`~mlnotes.drills.core.Verdict`; never raises because of ``fn``.
     See chapter: chapters/initialization.md
     """
@@ -172,7 +178,13 @@ def check_xavier_uniform(fn) -> Verdict:
 
 
 def check_kaiming_normal(fn) -> Verdict:
-    """Check ``fn(shape, rng=None)`` against N(0, 2/fan_in) by statistics. See chapter: chapters/initialization.md"""
+    """Check ``fn(shape, rng=None)`` against N(0, 2/fan_in) by statistics.
+
+    The KS test uses Φ from :func:`mlnotes.init.reference.normal_cdf` and the p-value from
+    ``scipy.special.kolmogorov``; in the browser (Pyodide) :func:`mlnotes.init.reference.kolmogorov_sf`, both proven
+    equal to scipy in tests/test_init.py::test_numpy_stand_ins_equal_scipy.
+    See chapter: chapters/initialization.md
+    """
     drill = "He (Kaiming) normal"
     if not callable(fn):
         return Verdict(drill, (CaseResult("(setup)", False, f"expected a function, got {type(fn).__name__}."),))
@@ -208,9 +220,63 @@ def sigmoid_cases() -> list:
 
 
 def _sigmoid_reference(x):
+    """``torch.sigmoid`` (float64); in the browser :func:`mlnotes.init.reference.sigmoid_as_torch`, its arithmetic
+    in numpy (tests/test_init.py::test_sigmoid_as_torch_equals_torch)."""
+    if not library_oracle():
+        return sigmoid_as_torch(x)
     import torch
 
     return torch.sigmoid(torch.tensor(np.asarray(x), dtype=torch.float64)).numpy()
+
+
+OVERFLOWING = ("exp", "exp2", "expm1", "power")  # the numpy functions a sigmoid can overflow in
+
+
+def _fp_flags_work() -> bool:
+    """True where numpy sees floating-point exceptions (a CPU's flags); False in WebAssembly (Pyodide), which has
+    none: there ``np.exp(1000.0)`` returns inf without numpy's overflow warning."""
+    with warnings.catch_warnings(record=True) as caught, np.errstate(over="warn"):
+        warnings.simplefilter("always")
+        np.exp(np.array([1000.0]))
+    return bool(caught)
+
+
+def _warn_on_overflow(name, ufunc):
+    def wrapped(*args, **kwargs):
+        out = ufunc(*args, **kwargs)
+        try:
+            with np.errstate(all="ignore"):
+                finite_in = all(np.all(np.isfinite(np.asarray(a, dtype=float))) for a in args[:2])
+                overflowed = finite_in and bool(np.any(np.isinf(out)))
+        except Exception:  # noqa: BLE001 - an argument that is not numeric: leave it to numpy
+            overflowed = False
+        if overflowed:
+            warnings.warn(f"overflow encountered in {name}", RuntimeWarning, stacklevel=2)
+        return out
+
+    return wrapped
+
+
+@contextlib.contextmanager
+def _overflow_warnings(emulate=None):
+    """Numpy's overflow warnings for :data:`OVERFLOWING`, also where the CPU flags are missing (Pyodide).
+
+    ``emulate`` (default: where :func:`_fp_flags_work` is False) replaces those numpy functions, while the block
+    runs, by wrappers that warn as numpy does on a CPU ("overflow encountered in exp") when a finite input gives
+    inf, so the reader's ``np.exp`` gets the same verdict in the browser as in the notebook. (Code that bound
+    ``from numpy import exp`` beforehand is not seen there.)
+    """
+    if not (not _fp_flags_work() if emulate is None else emulate):
+        yield
+        return
+    originals = {name: getattr(np, name) for name in OVERFLOWING}
+    try:
+        for name, ufunc in originals.items():
+            setattr(np, name, _warn_on_overflow(name, ufunc))
+        yield
+    finally:
+        for name, ufunc in originals.items():
+            setattr(np, name, ufunc)
 
 
 def _overflow_case(fn) -> CaseResult:
@@ -219,7 +285,7 @@ def _overflow_case(fn) -> CaseResult:
     x = np.array([-1000.0, 1000.0])
     try:
         with warnings.catch_warnings(record=True) as caught, np.errstate(over="warn", invalid="warn", divide="warn",
-                                                                         under="ignore"):
+                                                                         under="ignore"), _overflow_warnings():
             warnings.simplefilter("always")
             fn(x.copy())
     except (Exception, SystemExit) as exc:  # noqa: BLE001
@@ -249,6 +315,8 @@ def _sigmoid_hint(x, got) -> str:
 def check_sigmoid(fn) -> Verdict:
     """Check a reader's stable ``fn(x) -> σ(x)`` against ``torch.sigmoid`` (relative 1e-12) and for overflow warnings.
 
+    Reference: ``torch.sigmoid`` (float64); in the browser (Pyodide) :func:`mlnotes.init.reference.sigmoid_as_torch`,
+    proven equal in tests/test_init.py::test_sigmoid_as_torch_equals_torch.
     See chapter: chapters/initialization.md
     """
     cases = sigmoid_cases()

@@ -9,8 +9,11 @@ r"""Drills: hand-write softmax + cross-entropy from logits, InfoNCE with in-batc
    elementwise (arrays broadcast).
 
 References (float64): ``torch.softmax`` and ``torch.nn.functional.cross_entropy``; the same with
-``torch.arange(B)`` labels; ``torch.distributions.kl_divergence``. On a mismatch the checker replays
-common mistakes and names the one that reproduces your output.
+``torch.arange(B)`` labels; ``torch.distributions.kl_divergence``. In the browser (Pyodide, no torch) the
+book's own numpy functions, proven equal to those in the tests: :func:`mlnotes.activations.softmax`,
+:func:`mlnotes.losses.cross_entropy`, :func:`mlnotes.losses.info_nce` and :func:`mlnotes.losses.kl_normal`
+(see each checker). On a mismatch the checker replays common mistakes and names the one that reproduces
+your output.
 
 See chapter: chapters/losses.md
 """
@@ -19,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mlnotes.drills.core import Case, CaseResult, Verdict, call_reader, check
+from mlnotes.drills.core import Case, CaseResult, Verdict, call_reader, check, library_oracle
 
 RTOL, ATOL = 1e-9, 1e-10
 
@@ -119,6 +122,11 @@ def softmax_ce_cases() -> list:
 
 
 def _softmax_ce_reference(logits, target):
+    if not library_oracle():  # the browser: the book's softmax and cross-entropy (numpy)
+        from mlnotes.activations import softmax
+        from mlnotes.losses import cross_entropy
+
+        return softmax(logits, axis=1), np.asarray(cross_entropy(logits, target))
     import torch
 
     z = torch.tensor(logits, dtype=torch.float64)
@@ -171,6 +179,10 @@ def _softmax_ce_mistakes():
 def check_softmax_cross_entropy(fn) -> Verdict:
     """Check ``fn(logits, target) -> (probs, loss)`` against torch (float64) on the cases above.
 
+    Reference: ``torch.softmax`` and ``torch.nn.functional.cross_entropy`` (float64); in the browser (Pyodide)
+    :func:`mlnotes.activations.softmax` and :func:`mlnotes.losses.cross_entropy`, proven equal in
+    tests/test_activations.py::test_softmax_and_backward_equal_torch and
+    tests/test_losses.py::test_cross_entropy_class_targets_equal_torch.
     See chapter: chapters/losses.md
     """
     return _run(fn, _softmax_ce_reference, softmax_ce_cases(), _softmax_ce_mistakes(), drill="softmax + cross-entropy",
@@ -201,6 +213,10 @@ def info_nce_cases() -> list:
 
 
 def _info_nce_reference(query, key, temperature):
+    if not library_oracle():  # the browser: the book's InfoNCE (numpy)
+        from mlnotes.losses import info_nce
+
+        return np.asarray(info_nce(query, key, temperature))
     import torch
 
     logits = torch.tensor(query) @ torch.tensor(key).T / temperature
@@ -243,6 +259,8 @@ def _info_nce_mistakes():
 def check_info_nce(fn) -> Verdict:
     """Check ``fn(query, key, temperature) -> loss`` against ``F.cross_entropy(q @ k.T / τ, arange(B))``.
 
+    Reference: that torch expression (float64); in the browser (Pyodide) :func:`mlnotes.losses.info_nce`, proven
+    equal in tests/test_losses.py::test_info_nce_equals_torch_ce_on_diagonal_labels.
     See chapter: chapters/losses.md
     """
     return _run(fn, _info_nce_reference, info_nce_cases(), _info_nce_mistakes(), drill="InfoNCE",
@@ -268,6 +286,10 @@ def kl_normal_cases() -> list:
 
 
 def _kl_normal_reference(mu_p, sigma_p, mu_q, sigma_q):
+    if not library_oracle():  # the browser: the book's closed form (numpy)
+        from mlnotes.losses import kl_normal
+
+        return kl_normal(mu_p, sigma_p, mu_q, sigma_q)
     import torch
     from torch.distributions import Normal, kl_divergence
 
@@ -303,6 +325,8 @@ def _kl_normal_mistakes():
 def check_kl_normal(fn) -> Verdict:
     """Check ``fn(mu_p, sigma_p, mu_q, sigma_q) -> KL`` against ``torch.distributions.kl_divergence``.
 
+    Reference: ``kl_divergence(Normal, Normal)`` (float64); in the browser (Pyodide) :func:`mlnotes.losses.kl_normal`,
+    proven equal in tests/test_losses.py::test_kl_normal_equals_torch_and_mc.
     See chapter: chapters/losses.md
     """
     return _run(fn, _kl_normal_reference, kl_normal_cases(), _kl_normal_mistakes(), drill="KL of two Gaussians",

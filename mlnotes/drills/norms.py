@@ -13,6 +13,10 @@ statistics are fed into the next step, so a wrong update shows up in the next ev
 
 On a mismatch the checker replays common mistakes on the same inputs and names the one that matches.
 
+References (float64): ``torch.nn.functional.layer_norm`` and ``torch.nn.functional.batch_norm``; in the browser
+(Pyodide, no torch) :func:`mlnotes.norms.layer_norm` and :func:`mlnotes.norms.batch_norm`, proven equal in
+tests/test_norms.py (``test_layer_norm_equals_torch``, ``test_functional_batch_norm_equals_torch_and_is_pure``).
+
 See chapter: chapters/normalization.md
 """
 
@@ -23,7 +27,7 @@ import warnings
 
 import numpy as np
 
-from mlnotes.drills.core import CaseResult, Verdict, call_reader, check_outputs, mutated_inputs
+from mlnotes.drills.core import CaseResult, Verdict, call_reader, check_outputs, mutated_inputs, oracle
 
 RTOL = 1e-7
 BN_NAMES = ("y", "new_running_mean", "new_running_var")
@@ -105,21 +109,31 @@ def layer_norm_cases() -> list:
     return cases
 
 
-def _ln_reference(x, gamma, beta, eps):
+def _ln_reference(x, gamma, beta, eps, *, which="library"):
+    """y of one case: ``torch.nn.functional.layer_norm`` (float64) for ``which == "library"``, else
+    :func:`mlnotes.norms.layer_norm` (numpy; equal to torch in tests/test_norms.py::test_layer_norm_equals_torch)."""
+    if which != "library":
+        from mlnotes.norms import layer_norm
+
+        return layer_norm(x, x.shape[-1], gamma, beta, eps)
     import torch
 
     t = functools.partial(torch.tensor, dtype=torch.float64)
     return torch.nn.functional.layer_norm(t(x), (x.shape[-1],), t(gamma), t(beta), eps).numpy()
 
 
-@functools.lru_cache(maxsize=1)
-def _ln_cases_with_reference() -> tuple:
-    return tuple((name, kw, _ln_reference(**kw)) for name, kw in layer_norm_cases())
+@functools.lru_cache(maxsize=2)
+def _ln_cases_with_reference(which: str) -> tuple:
+    """The cases with their expected y under the oracle ``which`` (:func:`~mlnotes.drills.core.oracle`, the cache
+    key: never the other oracle's values)."""
+    return tuple((name, kw, _ln_reference(**kw, which=which)) for name, kw in layer_norm_cases())
 
 
 def check_layer_norm(fn) -> Verdict:
     """Check a reader's ``fn(x, gamma, beta, eps=1e-5) -> y`` (LayerNorm over the last axis) against torch.
 
+    Reference: ``torch.nn.functional.layer_norm`` (float64); in the browser (Pyodide) :func:`mlnotes.norms.layer_norm`,
+    proven equal in tests/test_norms.py::test_layer_norm_equals_torch.
     Returns a :class:`~mlnotes.drills.core.Verdict`; never raises because of ``fn``.
     See chapter: chapters/normalization.md
     """
@@ -127,7 +141,7 @@ def check_layer_norm(fn) -> Verdict:
     if not callable(fn):
         return Verdict(drill, (CaseResult("(setup)", False, f"expected a function, got {type(fn).__name__}."),))
     results = []
-    for name, kw, expected in _ln_cases_with_reference():
+    for name, kw, expected in _ln_cases_with_reference(oracle()):
         where = f"[x {kw['x'].shape}, gamma/beta {kw['gamma'].shape}, eps={kw['eps']:g}]"
         args = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in kw.items()}
         got, error = call_reader(fn, **args)
@@ -244,8 +258,21 @@ def batch_norm_cases() -> list:
     return cases
 
 
-def _bn_reference(gamma, beta, rm0, rv0, momentum, eps, steps) -> list:
-    """torch.nn.functional.batch_norm along the steps (float64): [(y, running_mean, running_var)]."""
+def _bn_reference(gamma, beta, rm0, rv0, momentum, eps, steps, *, which="library") -> list:
+    """torch.nn.functional.batch_norm along the steps (float64): [(y, running_mean, running_var)].
+
+    For ``which != "library"``: :func:`mlnotes.norms.batch_norm` (numpy; equal to torch, train and eval, in
+    tests/test_norms.py::test_functional_batch_norm_equals_torch_and_is_pure and
+    ::test_batchnorm_layer_equals_torch_over_steps).
+    """
+    if which != "library":
+        from mlnotes.norms import batch_norm
+
+        rm, rv, out = rm0, rv0, []
+        for x, training in steps:
+            y, rm, rv = batch_norm(x, gamma, beta, rm, rv, training=training, momentum=momentum, eps=eps)
+            out.append((y, rm.copy(), rv.copy()))
+        return out
     import torch
 
     t = functools.partial(torch.tensor, dtype=torch.float64)
@@ -257,9 +284,10 @@ def _bn_reference(gamma, beta, rm0, rv0, momentum, eps, steps) -> list:
     return out
 
 
-@functools.lru_cache(maxsize=1)
-def _bn_cases_with_reference() -> tuple:
-    return tuple((*case, _bn_reference(*case[1:])) for case in batch_norm_cases())
+@functools.lru_cache(maxsize=2)
+def _bn_cases_with_reference(which: str) -> tuple:
+    """The cases with their expected steps under the oracle ``which`` (the cache key)."""
+    return tuple((*case, _bn_reference(*case[1:], which=which)) for case in batch_norm_cases())
 
 
 def _run_bn_case(fn, name, gamma, beta, rm0, rv0, momentum, eps, steps, expected) -> CaseResult:
@@ -300,10 +328,12 @@ def check_batch_norm(fn) -> Verdict:
     """Check a reader's ``fn(x, gamma, beta, running_mean, running_var, training, momentum=0.1, eps=1e-5)
     -> (y, new_running_mean, new_running_var)`` against ``torch.nn.functional.batch_norm``.
 
+    Reference: ``torch.nn.functional.batch_norm`` (float64); in the browser (Pyodide) :func:`mlnotes.norms.batch_norm`,
+    proven equal in tests/test_norms.py::test_functional_batch_norm_equals_torch_and_is_pure.
     Returns a :class:`~mlnotes.drills.core.Verdict`; never raises because of ``fn``.
     See chapter: chapters/normalization.md
     """
     drill = "BatchNorm (train + eval)"
     if not callable(fn):
         return Verdict(drill, (CaseResult("(setup)", False, f"expected a function, got {type(fn).__name__}."),))
-    return Verdict(drill, tuple(_run_bn_case(fn, *case) for case in _bn_cases_with_reference()))
+    return Verdict(drill, tuple(_run_bn_case(fn, *case) for case in _bn_cases_with_reference(oracle())))

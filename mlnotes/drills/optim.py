@@ -11,6 +11,9 @@ absolute part scales with each output, so $v \sim 10^{-18}$ is still checked). O
 the checker replays common mistakes from the same inputs and names the one that matches
 ("did you forget bias correction?").
 
+Reference: ``torch.optim.Adam`` (float64, ``foreach=False``); in the browser (Pyodide, no torch)
+:class:`mlnotes.optim.Adam`, proven equal in tests/test_optim.py (``test_optimizer_equals_torch_float64``).
+
 See chapter: chapters/optimizers.md
 """
 
@@ -20,7 +23,7 @@ import functools
 
 import numpy as np
 
-from mlnotes.drills.core import CaseResult, Verdict, call_reader, check_outputs, mutated_inputs
+from mlnotes.drills.core import CaseResult, Verdict, call_reader, check_outputs, mutated_inputs, oracle
 
 STEPS = 50
 RTOL = 1e-7
@@ -136,8 +139,23 @@ def _same(want: np.ndarray, got: np.ndarray) -> bool:
     return np.allclose(got, want, rtol=1e-10, atol=1e-13 * scale, equal_nan=True)
 
 
-def _reference(param0, grads, hyper):
-    """Trajectory of torch.optim.Adam in float64: three arrays of shape (steps, *param.shape)."""
+def _reference(param0, grads, hyper, which="library"):
+    """Trajectory of torch.optim.Adam in float64: three arrays of shape (steps, *param.shape).
+
+    For ``which != "library"`` the same trajectory from :class:`mlnotes.optim.Adam` (numpy).
+    """
+    if which != "library":
+        from mlnotes.optim import Adam
+
+        p = param0.copy()
+        opt = Adam([p], lr=hyper["lr"], betas=(hyper["beta1"], hyper["beta2"]), eps=hyper["eps"])
+        ps, ms, vs = [], [], []
+        for g in grads:
+            opt.step([g])
+            ps.append(p.copy())
+            ms.append(opt.state[0]["m"].copy())
+            vs.append(opt.state[0]["v"].copy())
+        return np.array(ps), np.array(ms), np.array(vs)
     import torch
 
     p = torch.tensor(param0, dtype=torch.float64, requires_grad=True)
@@ -181,10 +199,10 @@ def adam_cases(steps=STEPS) -> list:
     return cases
 
 
-@functools.lru_cache(maxsize=1)
-def _cases_with_reference() -> tuple:
-    """Every case with torch's trajectory, computed once per session."""
-    return tuple((*case, _reference(*case[1:])) for case in adam_cases())
+@functools.lru_cache(maxsize=2)
+def _cases_with_reference(which: str) -> tuple:
+    """Every case with its reference trajectory under the oracle ``which`` (the cache key), computed once."""
+    return tuple((*case, _reference(*case[1:], which)) for case in adam_cases())
 
 
 def _run_case(fn, name, param0, grads, hyper, expected) -> CaseResult:
@@ -220,9 +238,11 @@ def check_adam_step(fn) -> Verdict:
 
     Runs 50 steps on each case of :func:`adam_cases` and returns a
     :class:`~mlnotes.drills.core.Verdict`; never raises because of ``fn``.
+    Reference: ``torch.optim.Adam`` (float64); in the browser (Pyodide) :class:`mlnotes.optim.Adam`, proven equal
+    in tests/test_optim.py::test_optimizer_equals_torch_float64 and ::test_adam_moments_equal_torch_state.
     See chapter: chapters/optimizers.md
     """
     drill = "Adam step"
     if not callable(fn):
         return Verdict(drill, (CaseResult("(setup)", False, f"expected a function, got {type(fn).__name__}."),))
-    return Verdict(drill, tuple(_run_case(fn, *case) for case in _cases_with_reference()))
+    return Verdict(drill, tuple(_run_case(fn, *case) for case in _cases_with_reference(oracle())))

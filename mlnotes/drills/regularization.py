@@ -3,7 +3,8 @@ r"""Drills: inverted dropout (forward and backward), and one sweep of lasso coor
 **Dropout** — ``fn(x, grad_y, mask, p, training) -> (y, grad_x)`` with ``mask`` a bool keep-mask of x's
 shape: in training $y = x\odot m/(1-p)$ and $\partial L/\partial x = \partial L/\partial y\odot m/(1-p)$; in eval
 mode both are the identity; at $p = 1$ everything is dropped (zeros, as torch). Compared with
-``torch.nn.functional.dropout`` under the same mask and with torch autograd's gradient.
+``torch.nn.functional.dropout`` under the same mask and with torch autograd's gradient (in the browser,
+Pyodide: :func:`mlnotes.regularization.dropout` and :func:`~mlnotes.regularization.dropout_backward`).
 
 **Lasso sweep** — ``fn(X, y, w, alpha) -> new_w``: one cyclic pass $j = 1..d$ of coordinate descent on
 $\frac1{2n}\lVert y - Xw\rVert^2 + \alpha\lVert w\rVert_1$ (no intercept), each coordinate updated with the
@@ -11,7 +12,7 @@ others at their *newest* values:
 $$w_j \leftarrow S\big(x_j^\top(y - Xw + x_j w_j),\ n\alpha\big)\,/\,\lVert x_j\rVert^2,\qquad S(z, t) = \mathrm{sign}(z)\max(|z| - t, 0)$$
 ($w_j = 0$ for an all-zero column). Compared with :func:`mlnotes.regularization.l1.coordinate_descent`
 after one sweep; one more case repeats the reader's sweep until it stops moving and compares the result
-with ``sklearn.linear_model.Lasso(fit_intercept=False)``.
+with ``sklearn.linear_model.Lasso(fit_intercept=False)`` (in the browser: :func:`mlnotes.regularization.lasso`).
 
 On a mismatch each checker replays common mistakes and names the one that matches.
 
@@ -24,7 +25,7 @@ import functools
 
 import numpy as np
 
-from mlnotes.drills.core import CaseResult, Verdict, call_reader, check_outputs
+from mlnotes.drills.core import CaseResult, Verdict, call_reader, check_outputs, oracle
 from mlnotes.drills.linear import _diagnose, _run_cases
 
 # -- dropout ------------------------------------------------------------------------------------------
@@ -81,37 +82,79 @@ DROPOUT_SPECS = (  # name, shape, p, training
 )
 
 
-@functools.lru_cache(maxsize=1)
-def _dropout_cases_with_reference() -> tuple:
-    """Each case runs ``torch.nn.functional.dropout`` (seeded) and autograd; the mask handed to the reader is the
-    one torch drew (its output is nonzero exactly where a unit was kept), so the expected outputs are torch's own."""
+TORCH_COPIES = 256  # seeded copies of x for torch's dropout: each element's state is found in one of them
+
+
+def _dropout_reference(x, grad_y, mask, p, training, which="library"):
+    """(y, grad_x) of one case under the oracle ``which``.
+
+    ``"library"``: ``torch.nn.functional.dropout`` and autograd (float64) under the case's mask. Torch draws its
+    own masks, so it runs on :data:`TORCH_COPIES` seeded copies of x and each element's y and grad_x are taken
+    from a copy whose torch mask agrees there with the case's mask (its output is nonzero exactly where it kept).
+    Otherwise :func:`mlnotes.regularization.dropout` and :func:`~mlnotes.regularization.dropout_backward` (numpy),
+    bit for bit torch's under the same mask: tests/test_regularization.py::
+    test_dropout_is_bitwise_torch_under_its_mask_and_backward_is_autograd.
+    """
+    if which != "library":
+        from mlnotes.regularization import dropout, dropout_backward
+
+        return dropout(x, p, training, mask=mask)[0], dropout_backward(grad_y, mask, p, training)
     import torch
 
+    torch.manual_seed(0)
+    xt = torch.tensor(np.broadcast_to(x, (TORCH_COPIES, *x.shape)).copy(), requires_grad=True)
+    y = torch.nn.functional.dropout(xt, p, training)
+    if training and 0 < p < 1:
+        agree = ((y != 0).numpy() == mask).reshape(TORCH_COPIES, -1)
+        if not agree.any(axis=0).all():
+            raise RuntimeError("no seeded copy of torch's mask agrees with the case's mask at some element")
+        copy = agree.argmax(axis=0)  # per element: the first copy whose torch mask agrees with the case's
+    else:  # no randomness: eval mode and p = 0 are the identity, p = 1 gives zeros
+        copy = np.zeros(x.size, dtype=int)
+    at = (torch.from_numpy(copy), torch.arange(x.size))
+    upstream = torch.zeros(TORCH_COPIES, x.size, dtype=torch.float64)
+    upstream[at] = torch.tensor(grad_y.ravel())
+    y.backward(upstream.reshape(y.shape))
+
+    def chosen(t):  # each element from its chosen copy, in x's shape
+        return t.detach().reshape(TORCH_COPIES, -1)[at].numpy().reshape(x.shape)
+
+    return chosen(y), chosen(xt.grad)
+
+
+def _dropout_mask(rng, shape, p, training):
+    """A numpy keep-mask (True = keep, probability 1 − p); in training with 0 < p < 1 one that keeps and drops."""
+    while True:
+        mask = rng.random(shape) >= p
+        if not (training and 0 < p < 1) or 0 < mask.mean() < 1:
+            return mask
+
+
+@functools.lru_cache(maxsize=2)
+def _dropout_cases_with_reference(which: str) -> tuple:
+    """The cases (numpy inputs and masks, the same under both oracles) with their expected (y, grad_x) under the
+    oracle ``which`` (:func:`~mlnotes.drills.core.oracle`, the cache key: never the other oracle's values)."""
     rng = np.random.default_rng(58)
     out = []
-    for k, (name, shape, p, training) in enumerate(DROPOUT_SPECS):
+    for name, shape, p, training in DROPOUT_SPECS:
         x, grad_y = rng.standard_normal(shape), rng.standard_normal(shape)
-        for seed in range(100 * k, 100 * k + 100):  # the first seed whose mask both keeps and drops (if 0 < p < 1)
-            torch.manual_seed(seed)
-            xt = torch.tensor(x, requires_grad=True)
-            y = torch.nn.functional.dropout(xt, p, training)
-            if not (training and 0 < p < 1) or 0 < float((y != 0).double().mean()) < 1:
-                break
-        y.backward(torch.tensor(grad_y))
-        mask = (y != 0).numpy() if training else rng.random(shape) >= p  # eval: any mask, to be ignored
+        mask = _dropout_mask(rng, shape, p, training)  # eval: any mask, to be ignored
         out.append((name, dict(x=x, grad_y=grad_y, mask=mask, p=p, training=training),
-                    (y.detach().numpy(), xt.grad.numpy())))
+                    _dropout_reference(x, grad_y, mask, p, training, which)))
     return tuple(out)
 
 
 def dropout_cases() -> list:
-    """The dropout drill's named cases: (name, kwargs); the masks are torch's."""
-    return [(name, kw) for name, kw, _ in _dropout_cases_with_reference()]
+    """The dropout drill's named cases: (name, kwargs)."""
+    return [(name, kw) for name, kw, _ in _dropout_cases_with_reference(oracle())]
 
 
 def check_dropout(fn) -> Verdict:
     """Check a reader's ``fn(x, grad_y, mask, p, training) -> (y, grad_x)`` against torch's dropout and autograd.
 
+    Reference: ``torch.nn.functional.dropout`` and autograd (float64) under the case's mask; in the browser (Pyodide)
+    :func:`mlnotes.regularization.dropout` and :func:`~mlnotes.regularization.dropout_backward`, proven equal bit for
+    bit in tests/test_regularization.py::test_dropout_is_bitwise_torch_under_its_mask_and_backward_is_autograd.
     Returns a :class:`~mlnotes.drills.core.Verdict`; never raises because of ``fn``.
     See chapter: chapters/regularization.md
     """
@@ -124,7 +167,8 @@ def check_dropout(fn) -> Verdict:
                      "NaN).")
         return found
 
-    return _run_cases(fn, "inverted dropout", _dropout_cases_with_reference(), DROPOUT_NAMES, 1e-12, 1e-15, hint)
+    return _run_cases(fn, "inverted dropout", _dropout_cases_with_reference(oracle()), DROPOUT_NAMES, 1e-12, 1e-15,
+                      hint)
 
 
 # -- one lasso sweep --------------------------------------------------------------------------------
@@ -201,16 +245,24 @@ def lasso_sweep_cases() -> list:
     ]
 
 
-@functools.lru_cache(maxsize=1)
-def _sweep_cases_with_reference() -> tuple:
+@functools.lru_cache(maxsize=2)
+def _sweep_cases_with_reference(which: str) -> tuple:
+    """The sweep cases, then the repeated-sweep case with the lasso solution under the oracle ``which`` (the cache
+    key)."""
     out = [(name, kw, (lasso_sweep_solution(**kw),)) for name, kw in lasso_sweep_cases()]
     X, y = lasso_sweep_cases()[0][1]["X"], lasso_sweep_cases()[0][1]["y"]
     out.append(("repeated until it stops moving: equals sklearn's Lasso(α = 0.1, fit_intercept=False)",
-                dict(X=X, y=y, w=np.zeros(X.shape[1]), alpha=0.1), _sklearn_lasso(X, y, 0.1)))
+                dict(X=X, y=y, w=np.zeros(X.shape[1]), alpha=0.1), _lasso_reference(X, y, 0.1, which)))
     return tuple(out)
 
 
-def _sklearn_lasso(X, y, alpha):
+def _lasso_reference(X, y, alpha, which="library"):
+    """``sklearn.linear_model.Lasso(fit_intercept=False)`` at a tight tol for ``which == "library"``, else
+    :func:`mlnotes.regularization.lasso` (numpy; equal in tests/test_regularization.py::test_lasso_equals_sklearn)."""
+    if which != "library":
+        from mlnotes.regularization import lasso
+
+        return (lasso(X, y, alpha, fit_intercept=False, tol=1e-14, max_iter=100_000).coef,)
     from sklearn.linear_model import Lasso
 
     return (Lasso(alpha=alpha, fit_intercept=False, tol=1e-14, max_iter=100_000).fit(X, y).coef_,)
@@ -238,11 +290,14 @@ def _repeat(fn, kw, sweeps=2000):
 def check_lasso_sweep(fn) -> Verdict:
     """Check a reader's ``fn(X, y, w, alpha) -> new_w`` (one cyclic lasso coordinate-descent sweep).
 
+    Reference: :func:`lasso_sweep_solution` for one sweep (numpy, both oracles); for the repeated sweeps
+    ``sklearn.linear_model.Lasso``, in the browser (Pyodide) :func:`mlnotes.regularization.lasso`, proven equal in
+    tests/test_regularization.py::test_lasso_equals_sklearn.
     Returns a :class:`~mlnotes.drills.core.Verdict`; never raises because of ``fn``.
     See chapter: chapters/regularization.md
     """
     drill = "lasso coordinate-descent sweep"
-    cases = _sweep_cases_with_reference()
+    cases = _sweep_cases_with_reference(oracle())
     verdict = _run_cases(fn, drill, cases[:-1], ("new_w",), 1e-9, 1e-12,
                          lambda name, kw, got, error: "" if got is None else
                          _diagnose(got, _sweep_variant, _SWEEP_MISTAKES, kw))

@@ -28,13 +28,20 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.special import xlogy
 
 from mlnotes._checks import check_int, check_real
 from mlnotes.activations._common import as_float_array
 from mlnotes.losses._common import check_reduction, pair
 
 KL_REDUCTIONS = ("none", "mean", "sum", "batchmean")
+
+
+def _xlogy(x, y):
+    """``scipy.special.xlogy`` (x·log y, 0 where x = 0), imported on first use: ``kl_normal`` and the rest of
+    :mod:`mlnotes.losses` import without scipy (the drills' browser oracle, Pyodide)."""
+    from scipy.special import xlogy as scipy_xlogy
+
+    return scipy_xlogy(x, y)
 
 
 # -- discrete distributions ----------------------------------------------------------------------------
@@ -62,14 +69,14 @@ def entropy(p, base: float | None = None) -> np.ndarray:
     Shape: p's without its last axis. Reference: ``scipy.stats.entropy(p)``. See chapter: chapters/losses.md
     """
     p = _distribution("p", p)
-    return (0.0 - np.sum(xlogy(p, p), axis=-1)) / p.dtype.type(_base(base))  # 0.0 − …: no "−0.0" for a certain outcome
+    return (0.0 - np.sum(_xlogy(p, p), axis=-1)) / p.dtype.type(_base(base))  # 0.0 − …: no "−0.0" if certain
 
 
 def cross_entropy_dist(p, q, base: float | None = None) -> np.ndarray:
     """H(P, Q) = −Σ P log Q over the last axis (∞ where P > 0 = Q). See chapter: chapters/losses.md"""
     p, q = pair(_distribution("p", p), _distribution("q", q), input_name="p", target_name="q")
     with np.errstate(divide="ignore"):
-        return -np.sum(xlogy(p, q), axis=-1) / p.dtype.type(_base(base))
+        return -np.sum(_xlogy(p, q), axis=-1) / p.dtype.type(_base(base))
 
 
 def kl_divergence(p, q, base: float | None = None) -> np.ndarray:
@@ -79,7 +86,7 @@ def kl_divergence(p, q, base: float | None = None) -> np.ndarray:
     """
     p, q = pair(_distribution("p", p), _distribution("q", q), input_name="p", target_name="q")
     with np.errstate(divide="ignore"):
-        terms = xlogy(p, p) - xlogy(p, q)  # P log P − P log Q, 0 where P = 0
+        terms = _xlogy(p, p) - _xlogy(p, q)  # P log P − P log Q, 0 where P = 0
     return np.sum(terms, axis=-1) / p.dtype.type(_base(base))
 
 
@@ -95,7 +102,7 @@ def _kl_div_both(input, target, reduction, log_target):
     else:
         if np.any(t < 0):
             raise ValueError("target must be non-negative probabilities (or pass log_target=True)")
-        loss, grad = xlogy(t, t) - t * x, -t  # P log P − P·input, 0 where P = 0
+        loss, grad = _xlogy(t, t) - t * x, -t  # P log P − P·input, 0 where P = 0
     if reduction == "none":
         return loss, grad
     dtype = x.dtype.type
