@@ -79,7 +79,10 @@ class PageLog:
         page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
         page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
         page.on("request", lambda r: self._request(r.url, origin))
-        page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        # A request the page itself abandoned (a reload or navigation while fonts load) is not a broken
+        # link: missing files show up as HTTP errors below.
+        page.on("requestfailed", lambda r: "ERR_ABORTED" in (r.failure or "")
+                or self.failed.append(f"{r.url} ({r.failure})"))
         page.on("response", lambda r: r.status >= 400 and self.failed.append(f"HTTP {r.status} {r.url}"))
 
     def _request(self, url: str, origin: str):
