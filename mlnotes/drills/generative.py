@@ -367,43 +367,33 @@ def _q_hint(got, x0, t, noise, betas) -> str:
 
 
 def _q_case(fn, name, x0, t, noise, betas) -> CaseResult:
-    import torch
+    """One case: torch tensors with the library oracle, numpy arrays in the browser (expected values from
+    :func:`q_sample_solution` or :func:`mlnotes.generative.closed_forms.q_sample_numpy`)."""
+    if library_oracle():
+        import torch
 
+        copy, same, kind, array_type = (lambda a: a.clone()), torch.equal, "tensor", torch.Tensor
+    else:
+        copy, same, kind, array_type = (lambda a: a.copy()), np.array_equal, "array", np.ndarray
     where = f"[x0 {tuple(x0.shape)}, t {t.tolist()}, T = {len(betas)}]"
-    args = (x0.clone(), t.clone(), noise.clone(), betas.clone())
+    args = tuple(copy(a) for a in (x0, t, noise, betas))
     got, error = call_reader(fn, *args)
     if error is not None:
         return CaseResult(name, False, f"{error} {where}")
-    if not all(torch.equal(a, b) for a, b in zip(args, (x0, t, noise, betas))):
-        return CaseResult(name, False, f"modified its inputs in place; return a new tensor. {where}")
-    if isinstance(got, torch.Tensor):
-        got = got.detach()
-        if got.dtype != x0.dtype:
+    if not all(same(a, b) for a, b in zip(args, (x0, t, noise, betas))):
+        return CaseResult(name, False, f"modified its inputs in place; return a new {kind}. {where}")
+    if isinstance(got, array_type):
+        got = got.detach() if kind == "tensor" else got
+        if got.dtype != x0.dtype and (kind == "tensor" or got.dtype.kind == "f"):
             return CaseResult(name, False, f"returned dtype {got.dtype} for {x0.dtype} inputs; keep the input dtype. "
                                            f"{where}")
-        got = got.numpy()
-    expected = q_sample_solution(x0, t, noise, betas).numpy()
-    msg, abs_err, rel_err = check_outputs(got, (expected,), ("x_t",), rtol=RTOL, atol=ATOL)
-    if msg is not None:
-        return CaseResult(name, False, f"{msg}{_q_hint(got, x0, t, noise, betas)} {where}", abs_err, rel_err)
-    return CaseResult(name, True, "", abs_err, rel_err)
+        got = got.numpy() if kind == "tensor" else got
+    if kind == "tensor":
+        expected = q_sample_solution(x0, t, noise, betas).numpy()
+    else:
+        from mlnotes.generative.closed_forms import q_sample_numpy
 
-
-def _q_case_numpy(fn, name, x0, t, noise, betas) -> CaseResult:
-    """The browser's check of one case: numpy arrays in and out, expected values from mlnotes.generative."""
-    from mlnotes.generative.closed_forms import q_sample_numpy
-
-    where = f"[x0 {x0.shape}, t {t.tolist()}, T = {len(betas)}]"
-    args = (x0.copy(), t.copy(), noise.copy(), betas.copy())
-    got, error = call_reader(fn, *args)
-    if error is not None:
-        return CaseResult(name, False, f"{error} {where}")
-    if not all(np.array_equal(a, b) for a, b in zip(args, (x0, t, noise, betas))):
-        return CaseResult(name, False, f"modified its inputs in place; return a new array. {where}")
-    if isinstance(got, np.ndarray) and got.dtype.kind == "f" and got.dtype != x0.dtype:
-        return CaseResult(name, False, f"returned dtype {got.dtype} for {x0.dtype} inputs; keep the input dtype. "
-                                       f"{where}")
-    expected = q_sample_numpy(x0, t, noise, betas)
+        expected = q_sample_numpy(x0, t, noise, betas)
     msg, abs_err, rel_err = check_outputs(got, (expected,), ("x_t",), rtol=RTOL, atol=ATOL)
     if msg is not None:
         return CaseResult(name, False, f"{msg}{_q_hint(got, x0, t, noise, betas)} {where}", abs_err, rel_err)
@@ -421,5 +411,4 @@ def check_q_sample(fn) -> Verdict:
     See chapter: chapters/generative.md
     """
     drill = "DDPM forward process q(x_t | x_0)"
-    case = _q_case if library_oracle() else _q_case_numpy
-    return _setup_failure(drill, fn) or Verdict(drill, tuple(case(fn, *c) for c in q_sample_cases()))
+    return _setup_failure(drill, fn) or Verdict(drill, tuple(_q_case(fn, *c) for c in q_sample_cases()))
