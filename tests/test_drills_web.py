@@ -102,9 +102,11 @@ def test_solution_cells_are_not_drill_cells():
 
 
 def test_browser_note_of_a_module():
-    assert browser_note("mlnotes.drills.attention") == ""
-    assert "numpy" in browser_note("mlnotes.drills.generative")
-    assert browser_note("mlnotes.no_such_module") == ""
+    assert browser_note("mlnotes.drills.attention", "softmax") == ""
+    assert "np.exp" in browser_note("mlnotes.drills.generative", "reparameterize")
+    assert "cumprod" not in browser_note("mlnotes.drills.generative", "reparameterize")
+    assert "int64" in browser_note("mlnotes.drills.generative", "q_sample")
+    assert browser_note("mlnotes.no_such_module", "x") == ""
 
 
 def test_wheel_is_pure_python_and_rebuilt_only_on_change(tmp_path):
@@ -129,3 +131,27 @@ def test_every_drill_cell_runs_alone():
         r = run_cell(source)
         assert r["kind"] == "verdict" and r["passed"] is False, f"{name}: {r['text']}"
         assert "NotImplementedError" in r["text"], f"{name}: {r['text']}"
+
+
+def test_torch_and_input_in_the_browser_get_plain_words():
+    r = run_cell("import definitely_not_here")
+    assert r["text"].endswith("ModuleNotFoundError: No module named 'definitely_not_here'")
+    import mlnotes.drills.web as web
+
+    exc = ModuleNotFoundError("No module named 'torch'", name="torch")
+    assert "torch is not available in your browser" in web._absent_hint(exc)
+    assert web._absent_hint(ModuleNotFoundError("x", name="numpyx")) == ""
+    r = run_cell("def f():\n    return input('n? ')\n\nf()")
+    assert r["kind"] == "error" and "input() cannot ask for anything here" in r["text"]
+
+
+def test_a_torch_method_on_a_numpy_array_is_explained():
+    from mlnotes.drills.core import call_reader
+
+    import numpy as np
+
+    _, message = call_reader(lambda x: x.exp(), np.zeros(2))
+    assert message == ("raised AttributeError: 'numpy.ndarray' object has no attribute 'exp' "
+                       "(numpy arrays have no .exp(): that is torch; use np.exp(x))")
+    _, message = call_reader(lambda x: x.frobnicate(), np.zeros(2))
+    assert message == "raised AttributeError: 'numpy.ndarray' object has no attribute 'frobnicate'"

@@ -155,7 +155,25 @@ def call_reader(fn, *args, **kwargs):
     except NotImplementedError:
         return None, "raised NotImplementedError: the function is not written yet."
     except (Exception, SystemExit) as exc:  # noqa: BLE001 - any reader error is a verdict, not a crash
-        return None, f"raised {type(exc).__name__}: {exc}"
+        return None, f"raised {type(exc).__name__}: {exc}{_tensor_method_hint(exc)}"
+
+
+#: torch tensor methods a reader may call on a numpy array (numpy has functions for them instead)
+TENSOR_METHODS = {"exp": "np.exp(x)", "log": "np.log(x)", "sqrt": "np.sqrt(x)", "sigmoid": "1 / (1 + np.exp(-x))",
+                  "clone": "x.copy()", "detach": "x (no autograd here)", "softmax": "a softmax with np.exp",
+                  "pow": "x ** k", "numel": "x.size", "dim": "x.ndim", "unsqueeze": "x[:, None]",
+                  "cumprod": "np.cumprod(x)", "abs": "np.abs(x)", "tanh": "np.tanh(x)", "relu": "np.maximum(x, 0)"}
+
+
+def _tensor_method_hint(exc: BaseException) -> str:
+    """' (numpy arrays have no .exp(): that is torch; use np.exp(x))' for a torch method called on an array."""
+    text = str(exc)
+    if not isinstance(exc, AttributeError) or "'numpy.ndarray' object has no attribute" not in text:
+        return ""
+    name = text.rsplit("attribute", 1)[1].strip(" '\"")
+    if name not in TENSOR_METHODS:
+        return ""
+    return f" (numpy arrays have no .{name}(): that is torch; use {TENSOR_METHODS[name]})"
 
 
 def mutated_inputs(before: dict, after: dict) -> list:

@@ -51,12 +51,13 @@ def drills_in_cell(source: str, drills) -> list:
     return [d for d in drills if f"def {d.function}(" in source and f"{d.checker}({d.function})" in source]
 
 
-def browser_note(module: str) -> str:
-    """The drill module's ``BROWSER_NOTE`` (what differs in the browser), or ''."""
+def browser_note(module: str, name: str) -> str:
+    """What differs in the browser for drill ``name``: its module's ``BROWSER_NOTES[name]``, or ''."""
     try:
-        return str(getattr(importlib.import_module(module), "BROWSER_NOTE", ""))
+        notes = getattr(importlib.import_module(module), "BROWSER_NOTES", {})
     except ImportError:
         return ""
+    return str(notes.get(name, ""))
 
 
 def _mark_cells(app, doctree, docname: str) -> None:
@@ -74,7 +75,7 @@ def _mark_cells(app, doctree, docname: str) -> None:
         if not blocks:
             continue
         for d in drills_in_cell(blocks[0].astext(), drills):
-            note = browser_note(d.module)
+            note = browser_note(d.module, d.name)
             attrs = f' data-drill="{html.escape(d.name)}"' + (f' data-note="{html.escape(note)}"' if note else "")
             marker = nodes.raw("", f'<div class="{MARK}"{attrs}></div>', format="html")
             cell.parent.insert(cell.parent.index(cell) + 1, marker)

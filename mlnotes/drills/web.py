@@ -27,6 +27,20 @@ import traceback
 
 FILENAME = "<your code>"
 MAX_OUTPUT = 20_000  # characters of the reader's prints kept
+ABSENT = ("torch", "sklearn", "scipy", "pandas", "matplotlib")  # not in the browser's Python
+
+
+def _absent_hint(exc: BaseException) -> str:
+    """A line for ``import torch`` (or sklearn, scipy…) where only numpy exists, else ''."""
+    if isinstance(exc, ModuleNotFoundError) and (exc.name or "").split(".")[0] in ABSENT:
+        return (f"\n{exc.name.split('.')[0]} is not available in your browser (only Python and numpy are): write this "
+                "drill with numpy. torch and scikit-learn work in the notebook (make lab) and with "
+                "`mlnotes drill check`.")
+    return ""
+
+
+def _no_input(prompt=""):
+    raise OSError("input() cannot ask for anything here: pass values as arguments instead")
 
 
 def _traceback(exc: BaseException) -> str:
@@ -58,14 +72,14 @@ def run_cell(source: str) -> dict:
         text = f"{type(exc).__name__}: {getattr(exc, 'msg', exc)}{where}{shown}"
         return {**result, "kind": "error", "text": text, "html": f"<pre>{html.escape(text)}</pre>"}
     last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-    namespace = {"__name__": "__main__"}
+    namespace = {"__name__": "__main__", "input": _no_input}
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
             exec(compile(tree, FILENAME, "exec"), namespace)  # noqa: S102 - the reader's own code, in their browser
             value = None if last is None else eval(compile(ast.Expression(last.value), FILENAME, "eval"),  # noqa: S307
                                                    namespace)
     except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt too: a message, not a dead worker
-        text = _traceback(exc)
+        text = _traceback(exc) + _absent_hint(exc)
         return {**result, "kind": "error", "text": text, "html": f"<pre>{html.escape(text)}</pre>",
                 "stdout": out.getvalue()[:MAX_OUTPUT]}
     result["stdout"] = out.getvalue()[:MAX_OUTPUT]

@@ -70,17 +70,17 @@ def drill_page(browser, server):
     context.close()
 
 
-def slot(page):
-    return page.locator(f".mlx-drill-run[data-drill='{DRILL}']")
+def slot(page, drill: str = DRILL):
+    return page.locator(f".mlx-drill-run[data-drill='{drill}']")
 
 
-def run(page, code: str, timeout_s: float = 180) -> dict:
-    s = slot(page)
+def run(page, code: str, timeout_s: float = 180, drill: str = DRILL) -> dict:
+    s = slot(page, drill)
     area = s.locator("textarea")
     area.fill(code)
     t0 = time.perf_counter()
     s.locator(".mlx-drill-runbtn").click()
-    page.wait_for_function(f"() => document.querySelector(\".mlx-drill-run[data-drill='{DRILL}']\").dataset.state"
+    page.wait_for_function(f"() => document.querySelector(\".mlx-drill-run[data-drill='{drill}']\").dataset.state"
                            " !== 'running'", timeout=timeout_s * 1000)
     seconds = time.perf_counter() - t0
     out = s.locator(".mlx-drill-output")
@@ -165,11 +165,42 @@ def test_an_endless_loop_is_stopped_and_python_restarts(drill_page):
     assert page.log.errors == [], page.log.errors
 
 
+def test_one_run_at_a_time_stop_and_plain_messages(drill_page):
+    """While one drill runs the other Run buttons wait (no stray timer can kill a later run); Stop ends a run;
+    a cell without a final check says so; torch is explained; the first drill's slow loop never blames another."""
+    page = drill_page
+    page.goto(f"{page.origin}/{PATH}", wait_until="load")
+    for name in (DRILL, "attention"):
+        slot(page, name).locator(".mlx-drill-open").click()
+    assert run(page, RIGHT)["passed"] == "true"  # Python is up
+    slot(page).locator("textarea").fill(LOOP)
+    slot(page).locator(".mlx-drill-runbtn").click()
+    page.wait_for_function("() => document.querySelector(\".mlx-drill-run[data-drill='softmax']\").dataset.state"
+                           " === 'running'")
+    other = slot(page, "attention").locator(".mlx-drill-runbtn")
+    assert other.is_disabled() and "Another drill" in other.get_attribute("title")
+    page.wait_for_timeout(1500)
+    slot(page).locator(".mlx-drill-stop").click()
+    page.wait_for_function("() => document.querySelector(\".mlx-drill-run[data-drill='softmax']\").dataset.state"
+                           " === 'stopped'")
+    assert "✗ softmax: stopped" in slot(page).locator(".mlx-drill-output").inner_text()
+    assert not other.is_disabled() and slot(page).locator(".mlx-drill-stop").is_hidden()
+
+    none = run(page, "from mlnotes.drills.attention import check_attention\nx = 1", drill="attention")
+    assert none["state"] == "done" and "No verdict" in none["text"], none  # Python restarted after Stop
+    torch = run(page, "import torch\ntorch.zeros(2)", drill="attention")
+    assert "✗ Traceback (your code)" in torch["text"] and "torch is not available in your browser" in torch["text"]
+    tensor_way = run(page, RIGHT.replace("np.exp(x - x.max(axis=-1, keepdims=True))",
+                                         "(x - x.max(axis=-1, keepdims=True)).exp()"))
+    assert tensor_way["passed"] == "false" and "that is torch; use np.exp(x)" in tensor_way["text"], tensor_way
+    assert page.log.errors == [], page.log.errors
+
+
 def test_a_syntax_error_is_reported_not_thrown(drill_page):
     page = drill_page
     page.goto(f"{page.origin}/{PATH}", wait_until="load")
     slot(page).locator(".mlx-drill-open").click()
     r = run(page, "def my_softmax(x):\nreturn x")
     assert r["state"] == "done" and r["passed"] is None
-    assert "IndentationError" in r["text"] and "(line 2)" in r["text"]
+    assert r["text"].startswith("✗ IndentationError") and "(line 2)" in r["text"]
     assert page.log.errors == [], page.log.errors
