@@ -41,6 +41,11 @@ BROWSER_NOTES = {
     "q_sample": "In your browser there is no torch: x0, noise and betas arrive as numpy arrays and t as an int64 "
                 "array, so write this with numpy (np.cumprod, np.sqrt).",
 }
+# Central finite differences in the browser: the step per dtype and the tolerance on the measured gradient.
+# float64, h = 1e-4: truncation ≈ h²/24 relative (4e-10), rounding ≈ ulp(z)/h absolute (≤ 1e-10 here).
+# float32, h = 3e-2: truncation ≈ 4e-5 relative, rounding ≈ 6e-8·|z|/h ≈ 2e-5·|z|. Wrong answers: off by O(1).
+FD_STEP = {"float64": 1e-4, "float32": 3e-2}
+FD_TOL = {"float64": dict(rtol=1e-6, atol=1e-9), "float32": dict(rtol=1e-3, atol=1e-3)}
 
 
 def reparameterize_solution(mu, logvar, eps):
