@@ -135,6 +135,22 @@ def _reparam_reference(mu, logvar, eps, weight):
     return z, weight, 0.5 * weight * (0.5 * logvar).exp() * eps
 
 
+def _returned_failure(name, got, error, changed, kind, array_type, dtype, where, type_advice):
+    """The failed case for a reader's call that raised, modified an input, or returned the wrong kind or dtype
+    of ``kind`` ("tensor" or "array"); None when the output can be compared."""
+    if error is not None:
+        return CaseResult(name, False, f"{error} {where}")
+    if changed:
+        return CaseResult(name, False, f"modified its inputs in place; return a new {kind}. {where}")
+    if not isinstance(got, array_type):
+        article = "a torch tensor" if kind == "tensor" else "a numpy array"
+        advice = type_advice.format(type=type(got).__name__)
+        return CaseResult(name, False, f"should return {article}{advice} {where}")
+    if got.dtype != dtype:
+        return CaseResult(name, False, f"returned dtype {got.dtype} for {dtype} inputs; keep the input dtype. {where}")
+    return None
+
+
 def _reparam_case(fn, name, mu, logvar, eps) -> CaseResult:
     import torch
 
@@ -144,16 +160,11 @@ def _reparam_case(fn, name, mu, logvar, eps) -> CaseResult:
     mu_in, lv_in = mu.clone().requires_grad_(True), logvar.clone().requires_grad_(True)
     eps_in = eps.clone()
     got, error = call_reader(fn, mu_in, lv_in, eps_in)
-    if error is not None:
-        return CaseResult(name, False, f"{error} {where}")
-    if not torch.equal(eps_in, eps) or not torch.equal(mu_in.detach(), mu) or not torch.equal(lv_in.detach(), logvar):
-        return CaseResult(name, False, f"modified its inputs in place; return a new tensor. {where}")
-    if not isinstance(got, torch.Tensor):
-        return CaseResult(name, False, f"should return a torch tensor (so gradients can flow), got "
-                                       f"{type(got).__name__}: compute with torch operations, not numpy. {where}")
-    if got.dtype != mu.dtype:
-        return CaseResult(name, False, f"returned dtype {got.dtype} for {mu.dtype} inputs; keep the input dtype. "
-                                       f"{where}")
+    changed = not (torch.equal(eps_in, eps) and torch.equal(mu_in.detach(), mu) and torch.equal(lv_in.detach(), logvar))
+    failure = _returned_failure(name, got, error, changed, "tensor", torch.Tensor, mu.dtype, where,
+                                " (so gradients can flow), got {type}: compute with torch operations, not numpy.")
+    if failure is not None:
+        return failure
     tol = dict(rtol=RTOL, atol=ATOL) if mu.dtype == torch.float64 else dict(rtol=1e-6, atol=1e-6)
     z_np = got.detach().double().numpy()
     msg, abs_err, rel_err = check_outputs(z_np, (z_ref.double().numpy(),), ("z",), **tol)
@@ -205,16 +216,12 @@ def _reparam_case_numpy(fn, name, mu, logvar, eps) -> CaseResult:
     gmu_ref, glv_ref = reparameterize_grads(mu, logvar, eps, weight)
     args = (mu.copy(), logvar.copy(), eps.copy())
     got, error = call_reader(fn, *args)
-    if error is not None:
-        return CaseResult(name, False, f"{error} {where}")
-    if not all(np.array_equal(a, b) for a, b in zip(args, (mu, logvar, eps))):
-        return CaseResult(name, False, f"modified its inputs in place; return a new array. {where}")
-    if not isinstance(got, np.ndarray):
-        return CaseResult(name, False, f"should return a numpy array, got {type(got).__name__}: compute with numpy "
-                                       f"operations (here in the browser numpy stands in for torch). {where}")
-    if got.dtype != mu.dtype:
-        return CaseResult(name, False, f"returned dtype {got.dtype} for {mu.dtype} inputs; keep the input dtype. "
-                                       f"{where}")
+    changed = not all(np.array_equal(a, b) for a, b in zip(args, (mu, logvar, eps)))
+    failure = _returned_failure(name, got, error, changed, "array", np.ndarray, mu.dtype, where,
+                                ", got {type}: compute with numpy operations (here in the browser numpy stands in "
+                                "for torch).")
+    if failure is not None:
+        return failure
     tol = dict(rtol=RTOL, atol=ATOL) if mu.dtype == np.float64 else dict(rtol=1e-6, atol=1e-6)
     z_np = got.astype(np.float64)
     msg, abs_err, rel_err = check_outputs(z_np, (z_ref.astype(np.float64),), ("z",), **tol)
