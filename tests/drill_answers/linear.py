@@ -12,24 +12,25 @@ def _sigmoid(z):
 
 
 # -- logistic regression by gradient descent ---------------------------------------------------------
-def logistic_gd_ascent(X, y, lr, n_iter):
-    """Adds the gradient instead of subtracting it."""
+def _gd(X, y, lr, n_iter, *, sign=-1.0, summed=False):
+    """Logistic regression by full-batch GD from zeros, with one knob turned the wrong way."""
     n, d = X.shape
     w, b = np.zeros(d), 0.0
     for _ in range(n_iter):
         error = _sigmoid(X @ w + b) - y
-        w, b = w + lr * X.T @ error / n, b + lr * error.mean()
+        scale = 1.0 if summed else 1.0 / n
+        w, b = w + sign * lr * X.T @ error * scale, b + sign * lr * error.sum() * scale
     return w, b
+
+
+def logistic_gd_ascent(X, y, lr, n_iter):
+    """Adds the gradient instead of subtracting it."""
+    return _gd(X, y, lr, n_iter, sign=1.0)
 
 
 def logistic_gd_summed_gradient(X, y, lr, n_iter):
     """Sums the per-sample gradients instead of averaging them."""
-    d = X.shape[1]
-    w, b = np.zeros(d), 0.0
-    for _ in range(n_iter):
-        error = _sigmoid(X @ w + b) - y
-        w, b = w - lr * X.T @ error, b - lr * error.sum()
-    return w, b
+    return _gd(X, y, lr, n_iter, summed=True)
 
 
 def logistic_gd_bias_never_updated(X, y, lr, n_iter):
@@ -64,23 +65,13 @@ def logistic_gd_bias_after_w(X, y, lr, n_iter):
 
 def logistic_gd_one_step_too_many(X, y, lr, n_iter):
     """Loops over range(n_iter + 1)."""
-    n, d = X.shape
-    w, b = np.zeros(d), 0.0
-    for _ in range(n_iter + 1):
-        error = _sigmoid(X @ w + b) - y
-        w, b = w - lr * X.T @ error / n, b - lr * error.mean()
-    return w, b
+    return _gd(X, y, lr, n_iter + 1)
 
 
 def logistic_gd_standardizes_X_in_place(X, y, lr, n_iter):
     """Centres X in place first (hostile: the caller's array changes)."""
     X -= X.mean(axis=0)
-    n, d = X.shape
-    w, b = np.zeros(d), 0.0
-    for _ in range(n_iter):
-        error = _sigmoid(X @ w + b) - y
-        w, b = w - lr * X.T @ error / n, b - lr * error.mean()
-    return w, b
+    return _gd(X, y, lr, n_iter)
 
 
 def logistic_gd_returns_w_only(X, y, lr, n_iter):

@@ -10,19 +10,20 @@ import numpy as np
 
 
 # -- BPE merges ------------------------------------------------------------------------------------
-def _merge(word, pair):
+def _merge(word, pair, step=2):
     out, i = [], 0
     while i < len(word):
         if tuple(word[i:i + 2]) == pair:
             out.append(pair[0] + pair[1])
-            i += 2
+            i += step  # 2 is right: a merge consumes both symbols
         else:
             out.append(word[i])
             i += 1
     return tuple(out)
 
 
-def _bpe(word_counts, num_merges, *, weighted=True, largest_tie=False, once_per_word=False):
+def _bpe(word_counts, num_merges, *, weighted=True, largest_tie=False, once_per_word=False, early_stop=True,
+         step=2):
     """A reader's BPE trainer with one switch turned the wrong way."""
     words = {tuple(w): n for w, n in word_counts.items()}
     merges = []
@@ -32,13 +33,16 @@ def _bpe(word_counts, num_merges, *, weighted=True, largest_tie=False, once_per_
             found = list(zip(word, word[1:]))
             for pair in (set(found) if once_per_word else found):
                 pairs[pair] += n if weighted else 1
-        if not pairs:
+        if not pairs and early_stop:
             break
-        top = max(pairs.values())
+        top = max(pairs.values(), default=None)
         tied = sorted(p for p, c in pairs.items() if c == top)
-        best = tied[-1] if largest_tie else tied[0]
+        best = tied[-1] if largest_tie else tied[0]  # IndexError when no pair is left and there is no early stop
         merges.append(best)
-        words = {_merge(w, best): n for w, n in words.items()}
+        merged = Counter()
+        for w, n in words.items():
+            merged[_merge(w, best, step)] += n
+        words = dict(merged)
     return merges
 
 
@@ -55,44 +59,12 @@ def bpe_pairs_once_per_word(word_counts, num_merges):
 
 
 def bpe_no_early_stop(word_counts, num_merges):
-    words = {tuple(w): n for w, n in word_counts.items()}
-    merges = []
-    for _ in range(num_merges):
-        pairs = Counter()
-        for word, n in words.items():
-            for pair in zip(word, word[1:]):
-                pairs[pair] += n
-        best = sorted(pairs, key=lambda pair: (-pairs[pair], pair))[0]  # IndexError once no pair is left
-        merges.append(best)
-        words = {_merge(w, best): n for w, n in words.items()}
-    return merges
+    return _bpe(word_counts, num_merges, early_stop=False)
 
 
 def bpe_merge_steps_one_symbol(word_counts, num_merges):
     """Steps one symbol after a merge instead of two: the right symbol is kept again ('e s t' -> 'es s t')."""
-    words = {tuple(w): n for w, n in word_counts.items()}
-    merges = []
-    for _ in range(num_merges):
-        pairs = Counter()
-        for word, n in words.items():
-            for pair in zip(word, word[1:]):
-                pairs[pair] += n
-        if not pairs:
-            break
-        best = min(pairs, key=lambda pair: (-pairs[pair], pair))
-        merges.append(best)
-        new_words = {}
-        for word, n in words.items():
-            out, i = [], 0
-            while i < len(word):
-                if word[i:i + 2] == best:
-                    out.append(best[0] + best[1])
-                else:
-                    out.append(word[i])
-                i += 1  # should be 2 after a merge
-            new_words[tuple(out)] = new_words.get(tuple(out), 0) + n
-        words = new_words
-    return merges
+    return _bpe(word_counts, num_merges, step=1)
 
 
 def bpe_mutates_word_counts(word_counts, num_merges):
